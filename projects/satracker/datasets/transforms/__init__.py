@@ -1,0 +1,12 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""Transforms of the vision-language SOT pipelines (registered in mmtrack's TRANSFORMS)."""
+from .cropping import SeqCropLikeStarkNp2
+from .formatting import PackVLTrackInputs
+from .loading import CheckBboxInImage, LoadTrackImageFromFile
+from .sampling import VLPairSampling
+from .text import TokenizeText, VLRandomFlip, swap_left_right
+
+__all__ = [
+    'SeqCropLikeStarkNp2', 'PackVLTrackInputs', 'CheckBboxInImage', 'LoadTrackImageFromFile',
+    'VLPairSampling', 'TokenizeText', 'VLRandomFlip', 'swap_left_right'
+]

