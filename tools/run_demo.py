@@ -27,7 +27,12 @@ import subprocess
 import sys
 import time
 
+from satracker.evaluation.plots import (format_results_table, load_tracker_result,
+                                        plot_all)
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+#: Where configs/_base_/datasets/synthetic_vl.py reads the synthetic set.
+DATA_ROOT = 'data/synthetic_vl'
 
 #: (name in the table, config) of the three demo trackers.
 TRACKERS = (
@@ -53,7 +58,6 @@ def run(cmd, **kwargs) -> float:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='SATracker CPU demo (make demo)')
     parser.add_argument('--work-dir', default='work_dirs/demo')
-    parser.add_argument('--data-root', default='data/synthetic_vl')
     parser.add_argument('--procs', type=int, default=2, help='training processes')
     parser.add_argument('--only', default=None,
                         help='comma-separated subset of: satracker, wo-sam, stark')
@@ -103,8 +107,8 @@ def main(argv=None):
     work_dir = osp.join(ROOT, args.work_dir)
     os.makedirs(work_dir, exist_ok=True)
     start = time.time()
-    timings = dict(data=generate_data(args.data_root))
-    cfg_options = [f'data_root={args.data_root}/'] + list(args.cfg_options)
+    timings = dict(data=generate_data(DATA_ROOT))
+    cfg_options = list(args.cfg_options)
 
     results = []
     trackers = selected(args.only)
@@ -113,9 +117,10 @@ def main(argv=None):
         run_dir = osp.join(work_dir, slug)
         log(f'2/4 training {name} ({i + 1}/{len(trackers)}) with {args.procs} processes')
         shutil.rmtree(run_dir, ignore_errors=True)
+        extra = ['--cfg-options', *cfg_options] if cfg_options else []
         timings[f'train {name}'] = run([
             'bash', 'tools/dist_train.sh', config, str(args.procs), '--work-dir', run_dir,
-            '--cfg-options', *cfg_options
+            *extra
         ])
         published = run_dir + '/published.pth'
         run([sys.executable, 'tools/misc/publish_model.py', last_checkpoint(run_dir), published,
@@ -125,16 +130,23 @@ def main(argv=None):
         test_dir = osp.join(run_dir, 'test')
         timings[f'test {name}'] = run([
             sys.executable, 'tools/test.py', config, '--checkpoint', published, '--work-dir',
-            test_dir, '--cfg-options', *cfg_options
+            test_dir, '--cfg-options', f'test_evaluator.out_dir={test_dir}/results',
+            f'test_evaluator.tracker_name={name}', *cfg_options
         ])
-        results.append((name, test_dir))
+        results.append(load_tracker_result(osp.join(test_dir, 'results'), name))
 
     log('4/4 comparing')
-    from satracker.evaluation.plots import compare_and_plot  # noqa: E402
-    table = compare_and_plot([d for _, d in results], [n for n, _ in results], work_dir)
-    print(table)
+    table = format_results_table(results)
+    plots = plot_all(results, work_dir, title_suffix=' on synthetic VL (test split)')
+    with open(osp.join(work_dir, 'results.md'), 'w') as f:
+        f.write(table + '\n')
     with open(osp.join(work_dir, 'timings.json'), 'w') as f:
         json.dump(timings, f, indent=2)
+    print('\n' + table + '\n')
+    log('plots: ' + ', '.join(osp.relpath(p, ROOT) for p in plots.values()))
+    log('visualised frames: ' + ', '.join(
+        osp.relpath(d, ROOT) for d in sorted(glob.glob(osp.join(work_dir, '*', 'test', 'vis')))))
+    log('wall time per step (s): ' + ', '.join(f'{k} {v:.0f}' for k, v in timings.items()))
     log(f'demo finished in {time.time() - start:.0f} s; table, plots and visualised frames in '
         f'{args.work_dir}/')
 

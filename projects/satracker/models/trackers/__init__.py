@@ -1,0 +1,4 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+from .satracker import DEFAULT_TEST_CFG, SATracker, crop_square
+
+__all__ = ['SATracker', 'crop_square', 'DEFAULT_TEST_CFG']

@@ -1,0 +1,256 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""Per-frame tracking latency of SATracker (cached vs. uncached) and of an MMTracking baseline.
+
+Runs the same synthetic video (a square moving over a textured background) through
+``SATracker`` with the template/text cache, through ``SATracker`` with the full forward on
+every frame (``test_cfg.use_cache=False``), and through an MMTracking tracker (STARK-ST1 by
+default), in one process on one device, the trackers taking turns frame by frame so that a
+change of machine load hits all of them alike. Each tracker is initialised on frame 0 by its own
+``predict_ope``; the timed step is ``predict_ope`` on every later frame, i.e. ``track()`` (crop
+on the device, backbone search stream, head, mapping back) plus the box hand-over. The median
+over the timed frames after ``--warmup`` frames is reported, with the ratios
+cached / uncached and SATracker (cached) / baseline, and the frames per second.
+
+Weights are random (latency does not depend on them); a text encoder whose local directory is
+missing is built with bert-base sizes, and the baseline's ``model.backbone.init_cfg`` is set to
+None (no torchvision download).
+
+On a GPU: ``--device cuda`` synchronises around every timed step; ``--fp16`` runs under
+``torch.autocast(float16)``; ``--compile`` compiles SATracker's per-frame step with
+``torch.compile(mode='reduce-overhead')`` (CUDA graphs on a GPU; the default mode on CPU).
+The baseline always runs eagerly (its ``track()`` synchronises with ``.item()``).
+
+Examples:
+    python tools/analysis_tools/benchmark_speed.py configs/_base_/models/satracker.py
+    python tools/analysis_tools/benchmark_speed.py CONFIG --device cuda --fp16 --compile
+    python tools/analysis_tools/benchmark_speed.py CONFIG --tiny --frames 6 --warmup 2 \\
+        --baseline none
+"""
+import argparse
+import contextlib
+import copy
+import json
+import statistics
+import time
+
+import numpy as np
+import torch
+from mmengine.config import Config, DictAction
+
+DEFAULT_BASELINE = ('mmtrack::sot/stark/'
+                    'stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_test-lasot.py')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='SATracker per-frame latency')
+    parser.add_argument('config', help='SATracker config file')
+    parser.add_argument('--baseline', default=DEFAULT_BASELINE,
+                        help="MMTracking SOT config measured in the same run ('none' to skip)")
+    parser.add_argument('--device', default='cpu', help="'cpu' or 'cuda[:i]'")
+    parser.add_argument('--fp16', action='store_true', help='autocast to float16 (CUDA)')
+    parser.add_argument('--compile', action='store_true',
+                        help='torch.compile the per-frame step (CUDA graphs on a GPU)')
+    parser.add_argument('--frames', type=int, default=30, help='frames of the video')
+    parser.add_argument('--warmup', type=int, default=5, help='untimed frames after frame 0')
+    parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640), metavar=('H', 'W'),
+                        help='frame size')
+    parser.add_argument('--text-len', type=int, default=30)
+    parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
+    parser.add_argument('--tiny', action='store_true',
+                        help='tiny SATracker (a quick check of the tool)')
+    parser.add_argument('--json', help='also write the results to this JSON file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings of the SATracker config')
+    return parser.parse_args(argv)
+
+
+def synthetic_video(num_frames: int, h: int, w: int, seed: int = 0):
+    """Frames (N, 3, H, W) uint8 BGR-like and the first box (4,) xyxy of a moving square."""
+    rng = np.random.RandomState(seed)
+    background = (rng.rand(h, w, 3) * 120).astype(np.uint8)
+    side = max(16, min(h, w) // 8)
+    frames = []
+    for k in range(num_frames):
+        img = background.copy()
+        x1 = int((w - side) * (0.2 + 0.6 * (k / max(num_frames - 1, 1))))
+        y1 = int((h - side) * (0.4 + 0.1 * np.sin(k / 5)))
+        img[y1:y1 + side, x1:x1 + side] = (40, 60, 230)
+        frames.append(img)
+    x1 = int((w - side) * 0.2)
+    y1 = int((h - side) * 0.4)
+    first = np.array([x1, y1, x1 + side, y1 + side], dtype=np.float32)
+    return np.stack(frames).transpose(0, 3, 1, 2), first
+
+
+def _normalise(model, frame: np.ndarray, device) -> torch.Tensor:
+    """(3, H, W) uint8 -> (1, 1, 3, H, W) as the model's data preprocessor does."""
+    from mmtrack.structures import TrackDataSample
+    data = dict(inputs=dict(img=[torch.from_numpy(frame)[None]]),
+                data_samples=[TrackDataSample()])
+    with torch.no_grad():
+        out = model.data_preprocessor(data, False)
+    return out['inputs']['img'].to(device)
+
+
+def _sample(frame_id: int, h: int, w: int, box=None):
+    from mmengine.structures import InstanceData
+    from mmtrack.structures import TrackDataSample
+    ds = TrackDataSample()
+    ds.set_metainfo(dict(frame_id=frame_id, ori_shape=(h, w), img_shape=(h, w)))
+    if box is not None:
+        ds.gt_instances = InstanceData(bboxes=torch.as_tensor(box)[None],
+                                       labels=torch.zeros(1, dtype=torch.long))
+    return ds
+
+
+def time_trackers(trackers: dict, frames, first_box, device, warmup, autocast) -> dict:
+    """Median per-frame latency of each tracker's ``predict_ope`` on frames 1...
+
+    The trackers take turns frame by frame (tracker A on frame k, tracker B on frame k, ...),
+    so that a change of machine load affects all of them alike; ``warmup`` frames after
+    frame 0 are not timed.
+
+    Args:
+        trackers (dict): name -> (model, extra inputs dict (e.g. the text tokens)).
+        frames (np.ndarray): (N, 3, H, W) uint8 frames.
+        first_box (np.ndarray): (4,) xyxy box on frame 0.
+        device (torch.device): Device.
+        warmup (int): Untimed frames after frame 0.
+        autocast (callable): Returns the autocast context.
+
+    Returns:
+        dict: name -> ``median_ms``, ``fps``, ``frames_timed``, ``last_box``.
+    """
+    n, _, h, w = frames.shape
+    cuda = device.type == 'cuda'
+    imgs = {name: [_normalise(model, f, device) for f in frames]
+            for name, (model, _) in trackers.items()}
+    box0 = torch.from_numpy(first_box).to(device)
+    samples = [_sample(k, h, w, box0 if k == 0 else None) for k in range(n)]
+    times = {name: [] for name in trackers}
+    last = {}
+    with torch.no_grad(), autocast():
+        for k in range(n):
+            for name, (model, extra) in trackers.items():
+                inputs = dict(img=imgs[name][k], **extra)
+                if cuda:
+                    torch.cuda.synchronize(device)
+                start = time.perf_counter()
+                result = model.predict_ope(inputs, [samples[k]])
+                if cuda:
+                    torch.cuda.synchronize(device)
+                elapsed = time.perf_counter() - start
+                if k > warmup:
+                    times[name].append(elapsed)
+                last[name] = result[0].bboxes.float().reshape(4).cpu().tolist()
+    out = {}
+    for name, values in times.items():
+        median = statistics.median(values)
+        out[name] = dict(median_ms=1e3 * median, fps=1.0 / median, frames_timed=len(values),
+                         last_box=last[name])
+    return out
+
+
+def build_satracker(args):
+    import satracker  # noqa: F401
+    from mmengine.registry import init_default_scope
+    from mmtrack.registry import MODELS
+
+    from satracker.apis import offline_model_cfg, tiny_model_cfg
+    from satracker.utils.tool_utils import resolve_config_path
+    cfg = Config.fromfile(resolve_config_path(args.config))
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope('mmtrack')
+    model_cfg = cfg.model.to_dict()
+    model_cfg = tiny_model_cfg(model_cfg) if args.tiny else offline_model_cfg(model_cfg)
+    torch.manual_seed(0)
+    model = MODELS.build(model_cfg)
+    return model.to(args.device).eval()
+
+
+def build_baseline(config: str, device):
+    from mmengine.registry import init_default_scope
+    from mmtrack.registry import MODELS
+    from mmtrack.utils import register_all_modules
+
+    from satracker.utils.tool_utils import resolve_config_path
+    register_all_modules(init_default_scope=False)
+    cfg = Config.fromfile(resolve_config_path(config))
+    cfg.merge_from_dict({'model.backbone.init_cfg': None})
+    init_default_scope('mmtrack')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    return model.to(device).eval()
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    if args.fp16 and device.type != 'cuda':
+        raise SystemExit('--fp16 needs --device cuda')
+
+    def autocast():
+        if args.fp16:
+            return torch.autocast('cuda', dtype=torch.float16)
+        return contextlib.nullcontext()
+
+    h, w = args.img_size
+    frames, first_box = synthetic_video(args.frames, h, w)
+    model = build_satracker(args)
+    g = torch.Generator().manual_seed(0)
+    text = dict(text_ids=torch.randint(1000, 2000, (1, args.text_len), generator=g).to(device),
+                text_mask=torch.ones(1, args.text_len, dtype=torch.long, device=device))
+
+    results = dict(device=str(device), torch_threads=torch.get_num_threads(),
+                   img_size=[h, w], frames=args.frames, warmup=args.warmup, fp16=args.fp16,
+                   compile=args.compile)
+    if device.type == 'cuda':
+        results['device_name'] = torch.cuda.get_device_name(device)
+    trackers = {}
+    compile_kwargs = dict(mode='reduce-overhead') if device.type == 'cuda' else {}
+    if bool(getattr(model.backbone, 'supports_cache', False)):
+        uncached = copy.deepcopy(model)
+        model.test_cfg['use_cache'] = True
+        trackers['satracker_cached'] = (model, text)
+    else:
+        uncached = model
+    uncached.test_cfg['use_cache'] = False
+    trackers['satracker_uncached'] = (uncached, text)
+    if args.compile:
+        for m in {id(model): model, id(uncached): uncached}.values():
+            m.compile_track(**compile_kwargs)
+    if args.baseline and args.baseline.lower() != 'none':
+        results['baseline_config'] = args.baseline
+        trackers['baseline'] = (build_baseline(args.baseline, device), {})
+    results.update(time_trackers(trackers, frames, first_box, device, args.warmup, autocast))
+
+    print(f"device: {results.get('device_name', results['device'])}, "
+          f"threads {results['torch_threads']}, frame {h}x{w}, "
+          f"{args.frames} frames ({args.warmup} warm-up), fp16={args.fp16}, "
+          f'compile={args.compile}')
+    for key in ('satracker_cached', 'satracker_uncached', 'baseline'):
+        if key in results:
+            r = results[key]
+            print(f"  {key:<20s} median {r['median_ms']:8.2f} ms/frame  {r['fps']:7.1f} fps")
+    ratios = {}
+    ours = results.get('satracker_cached', results['satracker_uncached'])
+    if 'satracker_cached' in results:
+        ratios['cached/uncached'] = (results['satracker_cached']['median_ms'] /
+                                     results['satracker_uncached']['median_ms'])
+    if 'baseline' in results:
+        ratios['satracker/baseline'] = ours['median_ms'] / results['baseline']['median_ms']
+    for key, value in ratios.items():
+        print(f'  ratio {key:<20s} {value:.3f}')
+    results['ratios'] = ratios
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(results, f, indent=2)
+    return results
+
+
+if __name__ == '__main__':
+    main()
