@@ -10,34 +10,16 @@ lines, paths relative to the input root) and ``tnl2k_{train,test}_frames.json`` 
 video's frame files), which ``TNL2KDataset`` reads.
 """
 import argparse
+import os.path as osp
+import sys
 import time
 
 
 def _import_datasets_module(name):
-    """Import ``satracker.datasets.<name>`` without importing all of satracker.
-
-    ``import satracker`` registers every module and so imports torch, MMTracking and
-    transformers (many seconds); the converters only need NumPy, OpenCV and tqdm. When
-    satracker is not imported yet, the module is loaded from the installed package's
-    ``datasets`` folder under a private package name.
-    """
-    import importlib
-    import importlib.util
-    import os.path as osp
-    import sys
-    import types
-    if 'satracker' in sys.modules:
-        return importlib.import_module(f'satracker.datasets.{name}')
-    spec = importlib.util.find_spec('satracker')
-    if spec is None or spec.origin is None:
-        raise ImportError('satracker is not installed: run `make install` (or '
-                          '`pip install -e .`) first')
-    pkg_name = '_satracker_datasets_light'
-    if pkg_name not in sys.modules:
-        pkg = types.ModuleType(pkg_name)
-        pkg.__path__ = [osp.join(osp.dirname(spec.origin), 'datasets')]
-        sys.modules[pkg_name] = pkg
-    return importlib.import_module(f'{pkg_name}.{name}')
+    """``satracker.datasets.<name>``, without importing all of satracker (light_import.py)."""
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    from light_import import import_datasets_module
+    return import_datasets_module(name)
 
 
 def parse_args(argv=None):
