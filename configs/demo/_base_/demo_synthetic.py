@@ -65,10 +65,13 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='QuotaSampler', samples_per_epoch=320),
     dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(num_workers=1, dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(num_workers=1, dataset=dict(pipeline=test_pipeline))
+# No validation during the demo's short trainings (run_demo.py tests every tracker after).
+val_dataloader = None
+val_evaluator = None
+val_cfg = None
 
-train_cfg = dict(max_epochs=5, val_begin=1000, val_interval=1000)
+train_cfg = dict(max_epochs=5, val_begin=1, val_interval=1)
 param_scheduler = dict(type='MultiStepLR', milestones=[4], gamma=0.1, by_epoch=True)
 # From scratch (no ImageNet weights), so both lrs are those of the head in the paper.
 optim_wrapper = dict(
