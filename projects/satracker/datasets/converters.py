@@ -59,6 +59,30 @@ def _gt_errors_to_exception(errors: List[str]) -> None:
                          '\n  '.join(errors))
 
 
+def _finish_split(out_dir: str, prefix: str, label: str, sp: str, rows: list,
+                  errors: List[str], all_imgs: List[str], check_images: bool,
+                  num_workers: int, skipped: list, t0: float,
+                  header: Optional[str] = None) -> dict:
+    """What every converter does at the end of a split.
+
+    Raises on unparsable GT, writes ``<prefix>_<sp>_infos.txt``, optionally lists the
+    unreadable images, and returns the split's summary.
+    """
+    _gt_errors_to_exception(errors)
+    info_file = osp.join(out_dir, f'{prefix}_{sp}_infos.txt')
+    if header is None:
+        write_info_file(info_file, rows)
+    else:
+        write_info_file(info_file, rows, header=header)
+    unreadable = []
+    if check_images:
+        unreadable = _report_unreadable(
+            all_imgs, osp.join(out_dir, f'{prefix}_{sp}_unreadable.txt'), num_workers,
+            f'{label} {sp} images')
+    return dict(info_file=info_file, num_videos=len(rows), skipped=skipped,
+                unreadable=unreadable, seconds=time.time() - t0)
+
+
 def _usable_length(gt_path: str, num_frames: int, errors: List[str],
                    skip_rows: int = 0) -> Optional[int]:
     """Frames with a box: min(rows, frames), warning when they differ."""
@@ -168,24 +192,12 @@ def gen_tnl2k_infos(data_root: str,
             frames[video_path] = names
             if check_images:
                 all_imgs.extend(osp.join(video_dir, img_sub, n) for n in names[:length])
-        _gt_errors_to_exception(errors)
-        info_file = osp.join(out_dir, f'tnl2k_{sp}_infos.txt')
+        summary[sp] = _finish_split(out_dir, 'tnl2k', 'TNL2K', sp, rows, errors, all_imgs,
+                                    check_images, num_workers, skipped, t0)
         frames_file = osp.join(out_dir, f'tnl2k_{sp}_frames.json')
-        write_info_file(info_file, rows)
         with open(frames_file, 'w', encoding='utf-8') as f:
             json.dump(frames, f, separators=(',', ':'))
-        unreadable = []
-        if check_images:
-            unreadable = _report_unreadable(
-                all_imgs, osp.join(out_dir, f'tnl2k_{sp}_unreadable.txt'),
-                num_workers, f'TNL2K {sp} images')
-        summary[sp] = dict(
-            info_file=info_file,
-            frames_file=frames_file,
-            num_videos=len(rows),
-            skipped=skipped,
-            unreadable=unreadable,
-            seconds=time.time() - t0)
+        summary[sp]['frames_file'] = frames_file
     return summary
 
 
@@ -322,20 +334,9 @@ def gen_otb99_lang_infos(data_root: str,
                             'error.')
             if check_images:
                 all_imgs.extend(p for p in expected if osp.isfile(p))
-        _gt_errors_to_exception(errors)
-        info_file = osp.join(out_dir, f'otb99_lang_{sp}_infos.txt')
-        write_info_file(info_file, rows, header=OTB_INFO_HEADER)
-        unreadable = []
-        if check_images:
-            unreadable = _report_unreadable(
-                all_imgs, osp.join(out_dir, f'otb99_lang_{sp}_unreadable.txt'),
-                num_workers, f'OTB99-Lang {sp} images')
-        summary[sp] = dict(
-            info_file=info_file,
-            num_videos=len(rows),
-            skipped=skipped,
-            unreadable=unreadable,
-            seconds=time.time() - t0)
+        summary[sp] = _finish_split(out_dir, 'otb99_lang', 'OTB99-Lang', sp, rows, errors,
+                                    all_imgs, check_images, num_workers, skipped, t0,
+                                    header=OTB_INFO_HEADER)
     return summary
 
 
@@ -421,18 +422,6 @@ def gen_lasot_lang_infos(data_root: str,
                 all_imgs.extend(
                     p for p in (osp.join(img_dir, '%08d.jpg' % i)
                                 for i in range(1, length + 1)) if osp.isfile(p))
-        _gt_errors_to_exception(errors)
-        info_file = osp.join(out_dir, f'lasot_{sp}_infos.txt')
-        write_info_file(info_file, rows)
-        unreadable = []
-        if check_images:
-            unreadable = _report_unreadable(
-                all_imgs, osp.join(out_dir, f'lasot_{sp}_unreadable.txt'),
-                num_workers, f'LaSOT {sp} images')
-        summary[sp] = dict(
-            info_file=info_file,
-            num_videos=len(rows),
-            skipped=skipped,
-            unreadable=unreadable,
-            seconds=time.time() - t0)
+        summary[sp] = _finish_split(out_dir, 'lasot', 'LaSOT', sp, rows, errors, all_imgs,
+                                    check_images, num_workers, skipped, t0)
     return summary
