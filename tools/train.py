@@ -4,7 +4,8 @@
 Examples:
     python tools/train.py configs/satracker_tnl2k.py
     tools/dist_train.sh configs/satracker_tnl2k.py 2          # 2 GPUs (NCCL) or 2 CPU procs (gloo)
-    python tools/train.py mmtrack::sot/stark/stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py \
+    python tools/train.py \
+        mmtrack::sot/stark/stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py \
         --cfg-options model.backbone.init_cfg=None
 """
 import argparse

@@ -2,7 +2,8 @@
 """Print the full config after inheritance and ``--cfg-options`` (MMTracking's tool).
 
 Example:
-    python tools/misc/print_config.py configs/satracker_tnl2k.py --cfg-options train_dataloader.batch_size=4
+    python tools/misc/print_config.py configs/satracker_tnl2k.py \
+        --cfg-options train_dataloader.batch_size=4
 """
 import argparse
 

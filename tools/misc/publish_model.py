@@ -9,7 +9,8 @@ A training checkpoint holds pickled Python objects (message hub, numpy arrays): 
 needs ``--trust-checkpoint`` unless it is already weights-only.
 
 Example:
-    python tools/misc/publish_model.py work_dirs/run/epoch_200.pth satracker_tnl2k.pth --trust-checkpoint
+    python tools/misc/publish_model.py work_dirs/run/epoch_200.pth satracker_tnl2k.pth \
+        --trust-checkpoint
 """
 import argparse
 import hashlib
