@@ -15,7 +15,7 @@ from torch import Tensor
 _REMOTE_PREFIXES = ('torchvision://', 'modelzoo://', 'open-mmlab://', 'openmmlab://',
                     'mmcls://', 'http://', 'https://', 'pavi://', 's3://')
 
-#: Test-time settings (DESIGN §4; STARK's factors and sizes).
+#: Test-time settings (docs/model.md; STARK's factors and sizes).
 DEFAULT_TEST_CFG = dict(
     test_mode='OPE',
     template_factor=2.0,
@@ -27,8 +27,8 @@ DEFAULT_TEST_CFG = dict(
     with_score_map=False)
 
 
-def crop_square(img: Tensor, bbox_cxcywh: Tensor, factor: float,
-                out_size: int) -> Tuple[Tensor, Tensor]:
+def crop_square(img: Tensor, bbox_cxcywh: Tensor, factor: float, out_size: int,
+                pad_value: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
     """Crop a square of side ``sqrt(w * h) * factor`` around a box, resized, on the device.
 
     The crop is sampled with ``grid_sample`` (bilinear, ``align_corners=False``):
@@ -37,14 +37,23 @@ def crop_square(img: Tensor, bbox_cxcywh: Tensor, factor: float,
     resizing it with ``F.interpolate(mode='bilinear')`` does (STARK's
     ``get_cropped_img``), without the integer rounding of the crop window and
     without any host-device synchronisation or shape-dependent Python logic.
-    Areas outside the image are 0 in the normalised space (the mean colour), as
-    STARK pads at test time.
+
+    Areas outside the image take ``pad_value``. :class:`SATracker` passes the
+    normalised black, ``(0 - mean) / std`` (:meth:`SATracker.crop_pad_value`):
+    the training crop (``SeqCropLikeStark``) pads black raw pixels before
+    normalisation, and so does the official STARK at test time. Sampling
+    ``img - pad_value`` with zero padding and adding ``pad_value`` back is exact
+    (the padding is constant per channel and bilinear weights sum to 1).
 
     Args:
         img (Tensor): (1, C, H, W) normalised image.
         bbox_cxcywh (Tensor): (4,) ``cx, cy, w, h`` in image pixels.
         factor (float): Side of the crop relative to ``sqrt(w * h)``.
         out_size (int): Output side in pixels.
+        pad_value (Tensor, optional): (1, C, 1, 1) (or broadcastable) value of
+            the pixels outside the image, in the space of ``img``. None pads
+            with 0 (MMTracking's ``Stark.get_cropped_img``: the mean colour
+            after normalisation). Defaults to None.
 
     Returns:
         tuple[Tensor, Tensor]: the crop (1, C, out_size, out_size), and the crop
@@ -61,11 +70,57 @@ def crop_square(img: Tensor, bbox_cxcywh: Tensor, factor: float,
     ys = (y0 + steps * side) * (2. / h) - 1.  # (S,)
     grid = torch.stack((xs[None, :].expand(out_size, out_size),
                         ys[:, None].expand(out_size, out_size)), dim=-1)[None]
+    if pad_value is not None:
+        pad_value = pad_value.to(img)
+        img = img - pad_value
     crop = F.grid_sample(
         img, grid.to(img.dtype), mode='bilinear', padding_mode='zeros',
         align_corners=False)
+    if pad_value is not None:
+        crop = crop + pad_value
     window = torch.stack((x0, y0, x0 + side, y0 + side))
     return crop, window
+
+
+def clip_box(bbox_xyxy: Tensor, img_h: int, img_w: int, margin: float = 0.) -> Tensor:
+    """The official STARK's ``clip_box``: cut a box to the image, keep ``margin`` pixels.
+
+    Each coordinate is clamped on its own, so a box that leaves the image is cut
+    at the border (its part inside is kept):
+    ``x1' = min(max(0, x1), W - margin)``, ``x2' = min(max(margin, x2), W)``,
+    the same for ``y``, then the box is ``x1', y1', x1' + w', y1' + h'`` with
+    ``w' = max(margin, x2' - x1')``, ``h' = max(margin, y2' - y1')``: at least
+    ``margin`` pixels wide and high. STARK's tracker calls it with margin 10;
+    it takes and returns ``x, y, w, h`` lists, this one ``x1, y1, x2, y2``
+    tensors, with the same result.
+
+    MMTracking's ``StarkHead._bbox_clip`` differs: it clamps ``x1`` to
+    ``[0, W - margin]`` and the *width* to ``[margin, W]`` and rebuilds
+    ``x2 = x1 + w``, which shifts a box that leaves the image on the left/top
+    into it (``[-20, 30]`` becomes ``[0, 50]``, not ``[0, 30]``) and leaves
+    one that leaves on the right/bottom hanging outside.
+
+    Tensor ops only (no host synchronisation, no data-dependent branch).
+
+    Args:
+        bbox_xyxy (Tensor): (..., 4) ``x1, y1, x2, y2`` in image pixels.
+        img_h (int): Image height.
+        img_w (int): Image width.
+        margin (float): Minimum kept side and distance of ``x1`` / ``y1`` from
+            the right / bottom border. Defaults to 0.
+
+    Returns:
+        Tensor: (..., 4) the clipped ``x1, y1, x2, y2``.
+    """
+    x1, y1, x2, y2 = bbox_xyxy.unbind(-1)
+    # torch.clamp(min, max) returns max where min > max, as STARK's min(max(.))
+    x1 = x1.clamp(0., img_w - margin)
+    y1 = y1.clamp(0., img_h - margin)
+    x2 = x2.clamp(margin, float(img_w))
+    y2 = y2.clamp(margin, float(img_h))
+    w = (x2 - x1).clamp(min=margin)
+    h = (y2 - y1).clamp(min=margin)
+    return torch.stack((x1, y1, x1 + w, y1 + h), dim=-1)
 
 
 @MODELS.register_module()
@@ -88,6 +143,14 @@ class SATracker(BaseSingleObjectTracker):
     a backbone whose ``supports_cache`` is False (symmetric attention), the
     full forward runs on every frame.
 
+    Test time follows training and the official STARK (which the paper
+    follows), not MMTracking's ``Stark``: both crops pad outside the image with
+    what the training crop pads with, black raw pixels (``(0 - mean) / std``
+    after normalisation; MMTracking pads 0 after normalisation, the mean
+    colour), and the box is clipped with STARK's :func:`clip_box` (margin
+    ``bbox_clip_margin``, 10: a box leaving the image is cut; MMTracking's
+    ``_bbox_clip`` shifts it). See docs/model.md, "Tracking at test time".
+
     Args:
         backbone (dict): Backbone config (``SynchronousLearningBackbone``).
         head (dict): Head config (``SATrackerHead``).
@@ -97,7 +160,8 @@ class SATracker(BaseSingleObjectTracker):
         train_cfg (dict, optional): Unused (kept for MMTracking's interface).
         test_cfg (dict, optional): Overrides of :data:`DEFAULT_TEST_CFG`:
             ``template_factor``, ``template_size``, ``search_factor``,
-            ``search_size``, ``bbox_clip_margin`` (STARK's 10), ``use_cache``,
+            ``search_size``, ``bbox_clip_margin`` (STARK's 10, see
+            :func:`clip_box`), ``use_cache``,
             ``with_score_map`` (attach ``dm_score_map`` (H_up, W_up) and
             ``search_crop_bbox`` (4,) to each tracked frame's data sample).
         init_cfg (dict, optional): Initialisation config.
@@ -151,6 +215,26 @@ class SATracker(BaseSingleObjectTracker):
         """bool: Whether ``track`` runs only the search stream on a cache."""
         return bool(self.test_cfg.get('use_cache', True)) and bool(
             getattr(self.backbone, 'supports_cache', False))
+
+    def crop_pad_value(self, img: Tensor) -> Tensor:
+        """The value of the test crops outside the image: black, normalised.
+
+        The training crop (``SeqCropLikeStark``) pads with raw 0 (black) before
+        the data preprocessor normalises; the test frame arrives normalised, so
+        the same black is ``(0 - mean) / std`` per channel (0 when the data
+        preprocessor does not normalise).
+
+        Args:
+            img (Tensor): (1, C, H, W) the normalised frame (for device, dtype
+                and channels).
+
+        Returns:
+            Tensor: (1, C, 1, 1) (or (1, 1, 1, 1) without normalisation).
+        """
+        pre = self.data_preprocessor
+        if getattr(pre, '_enable_normalize', False):
+            return (-pre.mean / pre.std).to(img)
+        return img.new_zeros((1, 1, 1, 1))
 
     def _head_input(self, feats: Dict[str, Tensor]) -> Tensor:
         """The corner head's input: the search map, fused by the neck if any."""
@@ -279,7 +363,8 @@ class SATracker(BaseSingleObjectTracker):
         """
         template, _ = crop_square(img, self.memo.bbox,
                                   self.test_cfg['template_factor'],
-                                  int(self.test_cfg['template_size']))
+                                  int(self.test_cfg['template_size']),
+                                  self.crop_pad_value(img))
         self.memo.text_ids = text_ids
         self.memo.text_mask = text_mask
         if self.use_cache:
@@ -306,12 +391,14 @@ class SATracker(BaseSingleObjectTracker):
             with_score_map (bool): Also return the dense matching map.
 
         Returns:
-            tuple: the box (4,) ``x1, y1, x2, y2`` clipped to the image, the
+            tuple: the box (4,) ``x1, y1, x2, y2`` clipped to the image
+            (:func:`clip_box`, margin ``bbox_clip_margin``), the
             search window (4,) and the matching map (H_up, W_up) or None.
         """
         size = int(self.test_cfg['search_size'])
         search, window = crop_square(img, bbox_cxcywh,
-                                     self.test_cfg['search_factor'], size)
+                                     self.test_cfg['search_factor'], size,
+                                     self.crop_pad_value(img))
         if cache is not None:
             feats = self.backbone.forward_search(search, cache)
         else:
@@ -319,22 +406,14 @@ class SATracker(BaseSingleObjectTracker):
         pred = self.head(self._head_input(feats))[0]  # (4,) crop pixels
         scale = (window[2] - window[0]) / size
         box = pred * scale + window[:2].repeat(2)
-        box = self._clip_box(box, img.shape[-2], img.shape[-1])
+        box = clip_box(box, img.shape[-2], img.shape[-1],
+                       float(self.test_cfg.get('bbox_clip_margin', 10)))
         score_map = None
         if with_score_map:
             score_map = self.head.dm_score_map(feats['search_feat'],
                                                feats['text_feat'], text_mask)
             score_map = None if score_map is None else score_map[0]
         return box, window, score_map
-
-    def _clip_box(self, box: Tensor, img_h: int, img_w: int) -> Tensor:
-        """STARK's clip: top-left in [0, size - margin], width/height in [margin, size]."""
-        margin = float(self.test_cfg.get('bbox_clip_margin', 10))
-        x1 = box[0].clamp(0., img_w - margin)
-        y1 = box[1].clamp(0., img_h - margin)
-        bw = (box[2] - box[0]).clamp(margin, float(img_w))
-        bh = (box[3] - box[1]).clamp(margin, float(img_h))
-        return torch.stack((x1, y1, x1 + bw, y1 + bh))
 
     def track(self, img: Tensor, data_samples: List) -> List[InstanceData]:
         """Track the target into frame ``img`` from the last box.
