@@ -12,7 +12,8 @@ import os.path as osp
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from satracker.engine import setup_cpu_distributed, trust_checkpoints
+from satracker.engine import (CheckpointDownloadError, download_checkpoint, is_url,
+                              setup_cpu_distributed, trust_checkpoints)
 from satracker.utils import register_all_modules
 from satracker.utils.tool_utils import (add_common_args, check_init_checkpoints,
                                         load_config)
@@ -22,7 +23,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test (and evaluate) a single-object tracker')
     add_common_args(parser)
     parser.add_argument(
-        '--checkpoint', help='checkpoint file; read weights-only unless --trust-checkpoint. '
+        '--checkpoint', help='checkpoint file or http(s) URL (downloaded once to '
+        '$TORCH_HOME/hub/checkpoints); read weights-only unless --trust-checkpoint. '
         'Without it the model is tested with the weights its init_cfg gives')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -36,7 +38,14 @@ def main(argv=None):
     cfg = load_config(args)
     trust_checkpoints(trust_all=args.trust_checkpoint)
     if args.checkpoint is not None:
-        if not osp.isfile(args.checkpoint):
+        if is_url(args.checkpoint) and args.launcher == 'none':
+            # Into torch hub's cache now, before anything is built (tools/dist_test.sh's
+            # single-process pre-flight does it once for all ranks); the runner reads it there.
+            try:
+                download_checkpoint(args.checkpoint)
+            except CheckpointDownloadError as error:
+                raise SystemExit(f'test.py: error: {error}') from None
+        elif not is_url(args.checkpoint) and not osp.isfile(args.checkpoint):
             raise FileNotFoundError(f'--checkpoint "{args.checkpoint}" does not exist')
         cfg.load_from = args.checkpoint
     else:

@@ -82,7 +82,8 @@ def init_model(config: Union[str, Config],
 
     Args:
         config (str | Config): Config file path or object.
-        checkpoint (str, optional): Weights-only checkpoint path.
+        checkpoint (str, optional): Weights-only checkpoint path, or an ``http(s)://`` URL
+            (downloaded once into ``$TORCH_HOME/hub/checkpoints``).
         device (str): Device. Defaults to ``'cpu'``.
         cfg_options (dict, optional): Overrides merged into the config.
 
@@ -103,7 +104,11 @@ def init_model(config: Union[str, Config],
     if checkpoint is None:
         model.init_weights()
     else:
-        state_dict = load_weights_only(checkpoint)
+        from ..engine.checkpoint import download_checkpoint, is_url
+
+        # a URL is downloaded once into torch hub's cache ($TORCH_HOME/hub/checkpoints)
+        state_dict = load_weights_only(
+            download_checkpoint(checkpoint) if is_url(checkpoint) else checkpoint)
         missing, unexpected = model.load_state_dict(state_dict, strict=False)
         if missing or unexpected:
             warnings.warn(f'loading "{checkpoint}": missing keys {list(missing)}; '
