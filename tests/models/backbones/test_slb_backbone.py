@@ -104,8 +104,8 @@ SWITCHES = [
     dict(),
     dict(attn_mode='self'),
     dict(sam_order='sam_first'),
-    dict(text_update=False),
-    dict(fusion='modamixer'),
+    dict(fusion=dict(type='SemanticAwareModule', text_update=False)),
+    dict(fusion=dict(type='ModaMixer')),
     dict(sam_stages=()),
     dict(sam_stages=(1, 2)),
     dict(sam_stages=(2, )),
@@ -245,6 +245,12 @@ def test_bad_arguments():
         build_slb(sam_order='middle')
     with pytest.raises(ValueError, match='fusion'):
         build_slb(fusion='concat')
+    with pytest.raises(ValueError, match='type'):
+        build_slb(fusion=dict(text_update=False))
+    with pytest.raises(ValueError, match='per stage'):
+        build_slb(fusion=dict(type='SemanticAwareModule', embed_dims=8))
+    with pytest.raises(KeyError, match='NoSuchFusion'):
+        build_slb(fusion=dict(type='NoSuchFusion'))
     with pytest.raises(ValueError, match='sam_stages'):
         build_slb(sam_stages=(3, ))
     with pytest.raises(ValueError, match='attn_mode'):
@@ -306,3 +312,27 @@ def test_init_cfg_pretrained_loads_official_cvt(tmp_path):
     del official['stage0.blocks.0.norm1.weight']
     missing, _ = dst.load_cvt_weights(official)
     assert missing == ['stages.0.blocks.0.norm1.weight']
+
+
+@pytest.mark.parametrize('legacy,current', [
+    (dict(fusion='sam'), dict(fusion=dict(type='SemanticAwareModule'))),
+    (dict(fusion='modamixer'), dict(fusion=dict(type='ModaMixer'))),
+    (dict(fusion='sam', text_update=False),
+     dict(fusion=dict(type='SemanticAwareModule', text_update=False))),
+])
+def test_old_fusion_spellings_warn_and_build_the_same_model(legacy, current):
+    """Configs written before fusion became a registry config keep working, with a warning,
+    and build a module with the same parameters and the same output."""
+    with pytest.warns(FutureWarning, match='deprecated'):
+        old = build_slb(**legacy)
+    torch.manual_seed(0)
+    new = build_slb(**current)
+    assert {k: v.shape for k, v in old.state_dict().items()} == \
+        {k: v.shape for k, v in new.state_dict().items()}
+    old.load_state_dict(new.state_dict())
+    template, search, ids, mask = inputs()
+    with torch.no_grad():
+        a, b = old(template, search, ids, mask), new(template, search, ids, mask)
+    torch.testing.assert_close(a['search_feat'], b['search_feat'])
+    torch.testing.assert_close(a['text_feat'], b['text_feat'])
+    assert [type(m).__name__ for m in old.modules()] == [type(m).__name__ for m in new.modules()]

@@ -1,5 +1,7 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""StagedBertEncoder: equals BertModel, split validation, local pretrained loading."""
+"""StagedBertEncoder: equals BertModel / RobertaModel, split validation, local pretrained
+loading, refusal of other encoders."""
+import numpy as np
 import pytest
 import torch
 
@@ -113,3 +115,79 @@ def test_offline_minilm():
             ref_model(input_ids=ids, attention_mask=mask).last_hidden_state,
             atol=1e-5,
             rtol=1e-5)
+
+
+SENTENCES = ['the red car on the left', 'a small white dog running', 'the person in a blue shirt',
+             'the yellow triangle on the right']
+
+
+def _save_roberta(path, tokenizer=True):
+    """A tiny random RoBERTa saved as a local HuggingFace directory, with a byte-level BPE
+    tokenizer trained offline on a few sentences."""
+    from transformers import RobertaConfig, RobertaModel, RobertaTokenizerFast
+    torch.manual_seed(0)
+    config = RobertaConfig(**dict(BERT, vocab_size=300, max_position_embeddings=70,
+                                  pad_token_id=1))
+    model = RobertaModel(config, add_pooling_layer=False)
+    model.save_pretrained(path)
+    if tokenizer:
+        from tokenizers import ByteLevelBPETokenizer
+        bpe = ByteLevelBPETokenizer()
+        bpe.train_from_iterator(SENTENCES * 5, vocab_size=300, min_frequency=1,
+                                special_tokens=['<s>', '<pad>', '</s>', '<unk>', '<mask>'])
+        bpe.save_model(str(path))
+        RobertaTokenizerFast.from_pretrained(str(path)).save_pretrained(path)
+    return model.eval()
+
+
+def test_roberta_directory_equals_roberta_model(tmp_path):
+    """A RoBERTa checkpoint (BERT's structure, other embeddings and tokenizer) runs staged and
+    reproduces RobertaModel; the pipeline's tokenizer follows the encoder's directory."""
+    from satracker.datasets.transforms import TokenizeText
+    from satracker.utils import resolve_tokenizer_paths
+    reference = _save_roberta(tmp_path)
+    enc = StagedBertEncoder(pretrained=str(tmp_path), layer_split=(1, 2)).eval()
+    assert type(enc.bert).__name__ == 'RobertaModel'
+    cfg = dict(model=dict(backbone=dict(text_encoder=dict(pretrained=str(tmp_path)))),
+               test_dataloader=dict(dataset=dict(pipeline=[
+                   dict(type='TokenizeText', tokenizer_path=None, max_length=12)])))
+    assert resolve_tokenizer_paths(cfg) == str(tmp_path)
+    tok = TokenizeText(**{k: v for k, v in cfg['test_dataloader']['dataset']['pipeline'][0]
+                          .items() if k != 'type'})
+    rows = [tok.transform(dict(text=s)) for s in ('the red car on the left', 'a dog', '')]
+    ids = torch.as_tensor(np.stack([r['text_ids'] for r in rows]))
+    mask = torch.as_tensor(np.stack([r['text_mask'] for r in rows]))
+    assert ids[0, 0].item() == 0 and 2 in ids[0].tolist()  # <s> ... </s>
+    assert (ids[mask == 0] == 1).all()  # RoBERTa pads with id 1
+    assert mask[2].sum() == 2 and not rows[2]['text_valid']
+    with torch.no_grad():
+        ours = enc(ids, mask)
+        ref = reference(input_ids=ids, attention_mask=mask).last_hidden_state
+    torch.testing.assert_close(ours, ref, atol=1e-5, rtol=1e-5)
+
+
+def test_minilm_structured_bert_directory(tmp_path):
+    from transformers import BertConfig, BertModel
+    torch.manual_seed(0)
+    BertModel(BertConfig(**BERT), add_pooling_layer=False).save_pretrained(tmp_path)
+    enc = StagedBertEncoder(pretrained=str(tmp_path), layer_split=(1, 1, 1))
+    assert type(enc.bert).__name__ == 'BertModel' and enc.hidden_size == 32
+
+
+def test_other_encoders_are_refused_naming_the_directory(tmp_path):
+    from transformers import DistilBertConfig
+    DistilBertConfig(dim=32, n_layers=2, n_heads=2, hidden_dim=64).save_pretrained(tmp_path)
+    with pytest.raises(ValueError, match=r'distilbert.*not supported.*bert.*roberta') as e:
+        StagedBertEncoder(pretrained=str(tmp_path), layer_split=(1, 1))
+    assert str(tmp_path) in str(e.value)
+    with pytest.raises(ValueError, match='gpt2'):
+        StagedBertEncoder(model_type='gpt2')
+
+
+def test_random_roberta_by_model_type():
+    enc = StagedBertEncoder(model_type='roberta', bert_config=dict(BERT, pad_token_id=1,
+                                                                   max_position_embeddings=70),
+                            layer_split=(2, 1))
+    ids, mask = _text(length=8)
+    assert type(enc.bert).__name__ == 'RobertaModel'
+    assert enc(ids, mask).shape == (3, 8, 32)

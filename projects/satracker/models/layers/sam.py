@@ -27,7 +27,7 @@ def additive_text_mask(text_mask: Tensor, dtype: torch.dtype) -> Tensor:
 
 @MODELS.register_module()
 class SemanticAwareModule(BaseModule):
-    """Semantic Aware Module (paper Sec. 3.1.3, pinned by DESIGN §4).
+    """Semantic Aware Module (paper Sec. 3.1.3, as pinned in docs/model.md).
 
     Visual stream: one 3x3 convolution ``P`` (C -> C) maps the template and the search map
     into the common space and a linear layer (D -> C) maps the text tokens; the projected

