@@ -14,7 +14,8 @@ import os.path as osp
 
 from mmengine.runner import Runner
 
-from satracker.engine import setup_cpu_distributed, trust_checkpoints
+from satracker.engine import (apply_resume, setup_cpu_distributed, trust_checkpoints,
+                              use_atomic_checkpoint_hook)
 from satracker.utils import register_all_modules
 from satracker.utils.tool_utils import (add_common_args, check_init_checkpoints,
                                         check_load_from, load_config)
@@ -59,12 +60,12 @@ def main(argv=None):
 
     # The run's own checkpoints may be unpickled in full (optimizer, message hub) on resume.
     trust_checkpoints([cfg.work_dir], trust_all=args.trust_checkpoint)
-    if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
-    elif args.resume is not None:
-        cfg.resume = True
-        cfg.load_from = args.resume
+    # Checkpoints are written atomically (temporary file, fsync, rename), whatever the config.
+    use_atomic_checkpoint_hook(cfg)
+    if args.resume is not None:
+        # The checkpoint is checked before any process group: a torn one named by
+        # last_checkpoint gives way to the newest intact one, or rank 0 exits with a message.
+        apply_resume(cfg, args.resume)
 
     if not cfg.get('resume'):
         check_load_from(cfg)

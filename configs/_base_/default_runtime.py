@@ -6,7 +6,8 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=10),
+    # mmengine's CheckpointHook, saving atomically: a killed run leaves no torn checkpoint
+    checkpoint=dict(type='AtomicCheckpointHook', interval=10),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='TrackVisualizationHook', draw=False))
 

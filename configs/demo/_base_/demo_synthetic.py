@@ -78,7 +78,7 @@ optim_wrapper = dict(
     optimizer=dict(lr=4e-4), paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=1.0))))
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval=5, max_keep_ckpts=1))
+    checkpoint=dict(type='AtomicCheckpointHook', interval=5, max_keep_ckpts=1))
 randomness = dict(seed=0)
 
 # A few visualised test frames (GT green, prediction red, the sentence, and for SATracker the
