@@ -1,11 +1,9 @@
-# Phase 1 of the paper ("we first train our model following the procedure of STARK"):
-# STARK-ST1's schedule and sampling on GOT-10k, LaSOT, TrackingNet and COCO (60 000 samples an
-# epoch, 500 epochs, lr / 10 at 400), from CvT-21 ImageNet weights and a pretrained BERT.
-# Sentences: LaSOT's nlp.txt, "a {class}" for GOT-10k and COCO, empty for TrackingNet (the
-# dense matching loss is masked for empty sentences). Validated on LaSOT's test split.
+# Phase 1 of the paper ("we first train our model following the procedure of STARK"): the
+# paper's model trained with STARK-ST1's recipe on GOT-10k, LaSOT, TrackingNet and COCO
+# (60 000 samples an epoch, 500 epochs, lr / 10 at 400), from CvT-21 ImageNet weights and a
+# pretrained BERT (model.backbone.init_cfg and text_encoder.pretrained). Its published last
+# checkpoint is the load_from of configs/satracker_tnl2k.py (README, "Reproducing the paper").
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/models/satracker.py',
-    '../_base_/datasets/stark_phase1_vl.py', '../_base_/datasets/lasot_lang.py',
-    '../_base_/schedules/adamw_500e_stark_st1.py'
+    '../_base_/recipes/satracker_phase1_stark-st1_got10k-lasot-trackingnet-coco.py',
+    '../_base_/models/satracker.py'
 ]
-default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=100))

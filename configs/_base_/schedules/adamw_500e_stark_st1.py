@@ -1,4 +1,5 @@
-# Phase 1 "follows STARK" (DESIGN §5): STARK-ST1's schedule, 500 epochs, lr / 10 at 400, AdamW
+# Phase 1 "follows STARK" (docs/training.md): STARK-ST1's schedule, 500 epochs, lr / 10 at
+# 400, AdamW
 # (lr 1e-4 head, 1e-5 backbone, wd 1e-4), gradient clipping 0.1.
 _base_ = ['./adamw_200e_finetune.py']
 

@@ -1,5 +1,6 @@
-# Fig. 5, SAM from stage 2: SAM in stages 2 and 3 only.
-# Everything else (data, schedule, phase-1 weights, TNL2K test) is the main recipe's.
-_base_ = ['../../satracker_tnl2k.py']
-
-model = dict(backbone=dict(sam_stages=(1, 2)))
+# Fig. 5, SAM from stage 2, phase 2 (fine-tuning, then test on TNL2K), from its own phase 1.
+_base_ = ['../../_base_/recipes/satracker_phase2_finetune_tnl2k-otb99-lasot_test-tnl2k.py',
+          './_base_/fig5-sam-from-stage2.py']
+load_from = 'data/pretrained/satracker_fig5-sam-from-stage2_phase1.pth'
+load_from_config = 'configs/satracker/ablations/satracker_fig5-sam-from-stage2_phase1.py'
+model = dict(backbone=dict(init_cfg=None))  # the phase-1 checkpoint holds every weight

@@ -1,16 +1,6 @@
-# Table 4 ① (baseline): plain CvT (self-attention only), no SAM, TransT's ECA + CFA fusion as
-# the neck, corner head, no dense matching loss; no text encoder (a purely visual tracker).
-# Everything else (data, schedule, phase-1 weights, TNL2K test) is the main recipe's.
-_base_ = ['../../satracker_tnl2k.py']
-
-model = dict(
-    backbone=dict(attn_mode='self', sam_stages=(), text_encoder=None),
-    neck=dict(
-        type='TransTFusionNeck',
-        in_channels=384,
-        embed_dims=256,
-        num_heads=8,
-        num_layers=4,
-        feedforward_channels=2048,
-        dropout=0.1),
-    head=dict(bbox_head=dict(inplanes=256), loss_dm=None))
+# Table 4 (1) baseline, phase 2 (fine-tuning, then test on TNL2K), from its own phase 1.
+_base_ = ['../../_base_/recipes/satracker_phase2_finetune_tnl2k-otb99-lasot_test-tnl2k.py',
+          './_base_/tab4-1-baseline.py']
+load_from = 'data/pretrained/satracker_tab4-1-baseline_phase1.pth'
+load_from_config = 'configs/satracker/ablations/satracker_tab4-1-baseline_phase1.py'
+model = dict(backbone=dict(init_cfg=None))  # the phase-1 checkpoint holds every weight

@@ -1,8 +1,6 @@
-# Table 4 ② (w/ TEM): asymmetric TEM, no SAM (vision only), no neck, no dense matching loss;
-# no text encoder (nothing would use it).
-# Same model as Table 5 'w/o SAM'.
-# Everything else (data, schedule, phase-1 weights, TNL2K test) is the main recipe's.
-_base_ = ['../../satracker_tnl2k.py']
-
-model = dict(
-    backbone=dict(sam_stages=(), text_encoder=None), head=dict(loss_dm=None))
+# Table 4 (2) w/ TEM, phase 2 (fine-tuning, then test on TNL2K), from its own phase 1.
+_base_ = ['../../_base_/recipes/satracker_phase2_finetune_tnl2k-otb99-lasot_test-tnl2k.py',
+          './_base_/tab4-2-tem.py']
+load_from = 'data/pretrained/satracker_tab4-2-tem_phase1.pth'
+load_from_config = 'configs/satracker/ablations/satracker_tab4-2-tem_phase1.py'
+model = dict(backbone=dict(init_cfg=None))  # the phase-1 checkpoint holds every weight

@@ -1,5 +1,6 @@
-# Table 4 ③ (w/o DM): TEM + SAM, trained without the dense matching loss.
-# Everything else (data, schedule, phase-1 weights, TNL2K test) is the main recipe's.
-_base_ = ['../../satracker_tnl2k.py']
-
-model = dict(head=dict(loss_dm=None))
+# Table 4 (3) w/o DM, phase 2 (fine-tuning, then test on TNL2K), from its own phase 1.
+_base_ = ['../../_base_/recipes/satracker_phase2_finetune_tnl2k-otb99-lasot_test-tnl2k.py',
+          './_base_/tab4-3-tem-sam.py']
+load_from = 'data/pretrained/satracker_tab4-3-tem-sam_phase1.pth'
+load_from_config = 'configs/satracker/ablations/satracker_tab4-3-tem-sam_phase1.py'
+model = dict(backbone=dict(init_cfg=None))  # the phase-1 checkpoint holds every weight

@@ -1,5 +1,3 @@
-# Table 4 ④ (SATracker): TEM + SAM + dense matching loss, i.e. the paper's model unchanged.
-# Everything else (data, schedule, phase-1 weights, TNL2K test) is the main recipe's.
+# Table 4 (4) SATracker: TEM + SAM + dense matching loss: the paper's model, so this variant
+# shares its phase 1 and phase 2 (same model, same phase-1 checkpoint).
 _base_ = ['../../satracker_tnl2k.py']
-
-

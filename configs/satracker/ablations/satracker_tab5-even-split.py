@@ -1,5 +1,6 @@
-# Table 5 'even-split': BERT's 12 layers split 4 / 4 / 4 over the three stages.
-# Everything else (data, schedule, phase-1 weights, TNL2K test) is the main recipe's.
-_base_ = ['../../satracker_tnl2k.py']
-
-model = dict(backbone=dict(text_encoder=dict(layer_split=(4, 4, 4))))
+# Table 5 'even-split', phase 2 (fine-tuning, then test on TNL2K), from its own phase 1.
+_base_ = ['../../_base_/recipes/satracker_phase2_finetune_tnl2k-otb99-lasot_test-tnl2k.py',
+          './_base_/tab5-even-split.py']
+load_from = 'data/pretrained/satracker_tab5-even-split_phase1.pth'
+load_from_config = 'configs/satracker/ablations/satracker_tab5-even-split_phase1.py'
+model = dict(backbone=dict(init_cfg=None))  # the phase-1 checkpoint holds every weight

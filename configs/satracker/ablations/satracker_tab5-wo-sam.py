@@ -1,8 +1,3 @@
-# Table 5 'w/o SAM': a pure visual tracker with TEM only (no SAM, no text encoder,
-# so no dense matching loss);
-# the same model as Table 4 ②.
-# Everything else (data, schedule, phase-1 weights, TNL2K test) is the main recipe's.
-_base_ = ['../../satracker_tnl2k.py']
-
-model = dict(
-    backbone=dict(sam_stages=(), text_encoder=None), head=dict(loss_dm=None))
+# Table 5 'w/o SAM': a visual tracker with TEM only (no SAM, no text encoder, no DM loss),
+# Table 4 (2)'s model: this variant shares its phase 1 and phase 2.
+_base_ = ['./satracker_tab4-2-tem.py']
