@@ -18,7 +18,10 @@ fi
 if ! "$PYTHON" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
   export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( $(nproc) / GPUS > 0 ? $(nproc) / GPUS : 1 ))}
 fi
-PYTHONPATH="$ROOT/projects:${PYTHONPATH:-}" \
+export PYTHONPATH="$ROOT/projects:${PYTHONPATH:-}"
+# Pre-flight, once, before any process starts: every missing file (data info files, weights,
+# the checkpoint to start from) is listed with the command that makes it; exit status 2.
+"$PYTHON" "$ROOT/tools/$SCRIPT" "$CONFIG" "${@:4}" --check-only >/dev/null || exit $?
 "$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \

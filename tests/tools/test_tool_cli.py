@@ -42,12 +42,14 @@ def test_train_and_test_help_list_the_mmtracking_flags(repo_root, capsys):
 STARK = 'mmtrack::sot/stark/stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py'
 
 
-def test_stark_torchvision_init_is_refused_with_the_fix(repo_root, tmp_path):
+def test_stark_torchvision_init_is_refused_with_the_fix(repo_root, tmp_path, capsys):
     train = load_tool(repo_root, 'tools/train.py')
-    with pytest.raises(RuntimeError) as err:
+    with pytest.raises(SystemExit) as err:
         train.main([STARK, '--work-dir', str(tmp_path)])
-    assert 'torchvision://resnet50' in str(err.value)
-    assert '--cfg-options model.backbone.init_cfg=None' in str(err.value)
+    assert err.value.code == 2
+    message = capsys.readouterr().err
+    assert 'torchvision://resnet50' in message
+    assert '--cfg-options model.backbone.init_cfg=None' in message
 
 
 def test_print_config_resolves_mmtrack_configs(repo_root, capsys):
@@ -59,14 +61,26 @@ def test_print_config_resolves_mmtrack_configs(repo_root, capsys):
 
 
 def test_missing_config_is_named(repo_root):
-    with pytest.raises(FileNotFoundError, match='configs/does_not_exist.py'):
+    with pytest.raises(SystemExit, match='configs/does_not_exist.py'):
         load_tool(repo_root, 'tools/test.py').main(['configs/does_not_exist.py'])
 
 
-def test_paper_config_without_phase1_weights_names_load_from(repo_root, tmp_path):
+def test_cfg_options_that_do_not_fit_are_named(repo_root):
+    with pytest.raises(SystemExit, match='--cfg-options does not fit'):
+        load_tool(repo_root, 'tools/train.py').main([
+            osp.join(repo_root, 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'),
+            '--check-only', '--cfg-options', 'val_dataloader.dataset.data_root=x'])
+
+
+def test_paper_config_without_phase1_weights_names_load_from(
+        repo_root, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     train = load_tool(repo_root, 'tools/train.py')
-    with pytest.raises(FileNotFoundError) as err:
+    with pytest.raises(SystemExit) as err:
         train.main([osp.join(repo_root, 'configs/satracker_tnl2k.py'), '--work-dir',
                     str(tmp_path)])
-    assert 'load_from = "data/pretrained/satracker_phase1.pth" does not exist' in str(err.value)
-    assert '--cfg-options load_from=PATH' in str(err.value)
+    assert err.value.code == 2
+    message = capsys.readouterr().err
+    assert 'checkpoint to start from: data/pretrained/satracker_phase1.pth   (load_from)' \
+        in message
+    assert 'publish_model.py' in message and '--cfg-options KEY=PATH' in message
