@@ -15,8 +15,8 @@ from mmengine.runner import Runner
 from satracker.engine import (CheckpointDownloadError, download_checkpoint, is_url,
                               setup_cpu_distributed, trust_checkpoints)
 from satracker.utils import register_all_modules
-from satracker.utils.tool_utils import (add_common_args, check_init_checkpoints,
-                                        load_config)
+from satracker.utils.prerequisites import exit_if_missing
+from satracker.utils.tool_utils import add_common_args, load_config
 
 
 def parse_args(argv=None):
@@ -48,8 +48,11 @@ def main(argv=None):
         elif not is_url(args.checkpoint) and not osp.isfile(args.checkpoint):
             raise FileNotFoundError(f'--checkpoint "{args.checkpoint}" does not exist')
         cfg.load_from = args.checkpoint
-    else:
-        check_init_checkpoints(cfg)
+    # Before any process group: every missing file at once, by rank 0, exit status 2.
+    exit_if_missing(cfg, args.config, 'test')
+    if args.check_only:
+        print(f'All files that {args.config} needs are in place.')
+        return None
     setup_cpu_distributed(cfg, args.launcher)
 
     if 'runner_type' not in cfg:

@@ -17,8 +17,8 @@ from mmengine.runner import Runner
 from satracker.engine import (apply_resume, setup_cpu_distributed, trust_checkpoints,
                               use_atomic_checkpoint_hook)
 from satracker.utils import register_all_modules
-from satracker.utils.tool_utils import (add_common_args, check_init_checkpoints,
-                                        check_load_from, load_config)
+from satracker.utils.prerequisites import exit_if_missing
+from satracker.utils.tool_utils import add_common_args, load_config
 
 
 def parse_args(argv=None):
@@ -68,8 +68,11 @@ def main(argv=None):
         apply_resume(cfg, args.resume)
 
     if not cfg.get('resume'):
-        check_load_from(cfg)
-        check_init_checkpoints(cfg)
+        # Before any process group: every missing file at once, by rank 0, exit status 2.
+        exit_if_missing(cfg, args.config, 'train')
+    if args.check_only:
+        print(f'All files that {args.config} needs are in place.')
+        return
     setup_cpu_distributed(cfg, args.launcher)
 
     if 'runner_type' not in cfg:
