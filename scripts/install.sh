@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs SATracker and its whole stack into .venv at the repository root (DESIGN §2).
+# Installs SATracker and its whole stack into .venv at the repository root (docs/get_started.md).
 #
 # Idempotent: a second run compares a stamp of the requirement files and this script and
 # returns in about a second when nothing changed. The slow step, building mmcv 2.0.0rc4 with

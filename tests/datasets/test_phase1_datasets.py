@@ -1,5 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""Phase-1 sets through MMTracking's classes, with DESIGN §5's sentence rules."""
+"""Phase-1 sets through MMTracking's classes, with the sentence rules of docs/training.md."""
 import copy
 import os.path as osp
 import warnings

@@ -1,5 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""MMTracking's phase-1 (STARK) training sets with the sentence rules of DESIGN §5.
+"""MMTracking's phase-1 (STARK) training sets with the sentence rules of docs/training.md.
 
 - GOT-10k: ``"a {object_class}"`` from each video's ``meta_info.ini``;
 - COCO: ``"a {category}"``;

@@ -1,5 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""Distributed runs without CUDA: two (or more) CPU processes with gloo (DESIGN §2).
+"""Distributed runs without CUDA: two (or more) CPU processes with gloo (docs/get_started.md).
 
 mmengine's ``init_dist('pytorch')`` calls ``torch.cuda.set_device`` unconditionally, and its
 default DDP wrapper passes ``device_ids=[LOCAL_RANK]``; both fail on a CPU-only machine. With

@@ -13,7 +13,7 @@ class VLPairSampling(PairSampling):
 
     MMTracking's ``TridentSampling`` (STARK) asserts two templates and its
     ``PairSampling`` (SiamRPN++) samples negatives and ignores visibility, so this
-    subclass of ``PairSampling`` samples the way DESIGN §5 says: a template frame among
+    subclass of ``PairSampling`` samples the way docs/training.md says: a template frame among
     the valid frames of the first video (visible, with a box of positive size that is
     not NaN), then a search frame among the valid frames at most ``max_frame_range``
     frames from it (another frame than the template when there is one). An image

@@ -81,7 +81,7 @@ def valid_sentence_mask(text_mask: Tensor,
 
 @MODELS.register_module()
 class DenseMatchingLoss(BaseModule):
-    """Dense matching (DM) loss of SATracker (paper eq. 4-5, DESIGN §4).
+    """Dense matching (DM) loss of SATracker (paper eq. 4-5, docs/model.md).
 
     ``score = upsample(X_s · t)`` where ``X_s`` is the final search feature map,
     L2-normalised over channels at every position, and ``t`` one L2-normalised
