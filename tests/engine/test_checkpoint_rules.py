@@ -1,5 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""The weights-only rule for checkpoints (DESIGN §2) and tools/misc/publish_model.py."""
+"""The weights-only rule (docs/checkpoints.md) and tools/misc/publish_model.py."""
 import importlib.util
 import os.path as osp
 

