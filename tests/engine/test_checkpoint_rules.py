@@ -81,7 +81,7 @@ def test_publish_model_writes_a_weights_only_checkpoint(tmp_path, repo_root, cap
     src = _training_checkpoint(str(tmp_path / 'epoch_3.pth'))
     out = str(tmp_path / 'pub' / 'model.pth')
     tool = _load_tool(repo_root, 'tools/misc/publish_model.py')
-    with pytest.raises(UntrustedCheckpointError, match='--trust-checkpoint'):
+    with pytest.raises(SystemExit, match='--trust-checkpoint'):  # a message, no traceback
         tool.main([src, out])
     tool.main([src, out, '--trust-checkpoint'])
     published = capsys.readouterr().out.split()[1]
@@ -91,3 +91,21 @@ def test_publish_model_writes_a_weights_only_checkpoint(tmp_path, repo_root, cap
     assert torch.equal(ckpt['state_dict']['weight'], torch.arange(4.0))
     assert ckpt['meta'] == dict(epoch=3, iter=30, seed=7, mmengine_version='0.10.7',
                                 dataset_meta={})
+
+
+def test_publish_model_from_a_work_dir_without_hash(tmp_path, repo_root, capsys):
+    """The next phase's load_from is written exactly, from the run's last checkpoint."""
+    work_dir = tmp_path / 'work_dirs' / 'phase1'
+    work_dir.mkdir(parents=True)
+    _training_checkpoint(str(work_dir / 'epoch_1.pth'))
+    tool = _load_tool(repo_root, 'tools/misc/publish_model.py')
+    with pytest.raises(SystemExit, match='without a last_checkpoint'):
+        tool.main([str(work_dir), str(tmp_path / 'x.pth'), '--trust-checkpoint'])
+    # last_checkpoint holds the path the run saw (maybe another machine's): the name is used
+    (work_dir / 'last_checkpoint').write_text('/elsewhere/work_dirs/phase1/epoch_1.pth')
+    out = tmp_path / 'data' / 'pretrained' / 'satracker_phase1.pth'
+    tool.main([str(work_dir), str(out), '--trust-checkpoint', '--no-hash'])
+    assert capsys.readouterr().out.split()[1] == str(out)
+    assert set(torch.load(str(out), weights_only=True)) == {'state_dict', 'meta'}
+    with pytest.raises(SystemExit, match='does not exist'):
+        tool.main([str(tmp_path / 'nothing.pth'), str(out)])

@@ -8,4 +8,4 @@ _base_ = [
     '../default_runtime.py', '../datasets/stark_phase1_vl.py', '../datasets/lasot_lang.py',
     '../schedules/adamw_500e_stark_st1.py'
 ]
-default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=100))
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook', interval=100))
