@@ -53,11 +53,16 @@ GT_B = [[50., 60, 40, 30], [52, 60, 40, 30], [54, 60, 40, 30], [56, 60, 40, 30]]
 PRED_B = [[0., 0, 5, 5], [52, 60, 40, 30], [200, 200, 40, 30], [56, 60, 40, 30]]
 
 
-def test_registered_with_sot_prefix():
+def test_registered_with_its_own_prefix():
     with DefaultScope.overwrite_default_scope('mmtrack'):
         metric = METRICS.build(dict(type='VLSOTMetric'))
+        sot_metric = METRICS.build(dict(type='SOTMetric'))
     assert isinstance(metric, VLSOTMetric)
-    assert metric.prefix == 'sot'
+    # never SOTMetric's keys: the protocols differ
+    assert metric.prefix == 'vlsot' and sot_metric.prefix == 'sot'
+    # the old keys on request
+    res = _run(VLSOTMetric(prefix='sot'), [_video('car_1', 0, GT_A, PRED_A)])
+    assert set(res) == {'sot/success', 'sot/norm_precision', 'sot/precision'}
 
 
 @pytest.mark.parametrize('path,name', [
@@ -75,14 +80,14 @@ def test_two_videos_end_to_end(tmp_path):
     out_dir = tmp_path / 'results'
     metric = VLSOTMetric(out_dir=str(out_dir), tracker_name='Fake')
     res = _run(metric, [_video('car_1', 0, GT_A, PRED_A), _video('dog_2', 1, GT_B, PRED_B)])
-    assert set(res) == {'sot/success', 'sot/norm_precision', 'sot/precision'}
+    assert set(res) == {'vlsot/success', 'vlsot/norm_precision', 'vlsot/precision'}
     # by hand: video A AUC 12.8/21, PRE 1, NPRE 0.2 (test_vl_sot_eval.test_constant_offset);
     # video B: frame 0 GT, frames 1 and 3 exact, frame 2 far: 3/4 everywhere, AUC 0.75*20/21
-    assert res['sot/success'] == pytest.approx(100 * (12.8 / 21 + 0.75 * 20 / 21) / 2)
-    assert res['sot/precision'] == pytest.approx(100 * (1 + 0.75) / 2)
-    assert res['sot/norm_precision'] == pytest.approx(100 * (0.2 + 0.75) / 2)
+    assert res['vlsot/success'] == pytest.approx(100 * (12.8 / 21 + 0.75 * 20 / 21) / 2)
+    assert res['vlsot/precision'] == pytest.approx(100 * (1 + 0.75) / 2)
+    assert res['vlsot/norm_precision'] == pytest.approx(100 * (0.2 + 0.75) / 2)
     ref = vl_sot_eval([PRED_A, PRED_B], [GT_A, GT_B])
-    assert res['sot/success'] == pytest.approx(ref['success'])
+    assert res['vlsot/success'] == pytest.approx(ref['success'])
 
     # <video>.txt per sequence with the raw x,y,w,h predictions
     np.testing.assert_allclose(load_boxes_txt(out_dir / 'car_1.txt'), PRED_A)
@@ -91,7 +96,7 @@ def test_two_videos_end_to_end(tmp_path):
         '13.0000,14.0000,20.0000,20.0000'
     summary = json.loads((out_dir / 'vl_sot_eval.json').read_text())
     assert summary['tracker_name'] == 'Fake' and summary['protocol'] == 'pytracking'
-    assert summary['success'] == pytest.approx(res['sot/success'])
+    assert summary['success'] == pytest.approx(res['vlsot/success'])
     assert summary['num_videos'] == 2 and summary['num_frames'] == 9
     assert [v['name'] for v in summary['videos']] == ['car_1', 'dog_2']
     assert summary['videos'][0]['norm_precision'] == pytest.approx(20.0)
@@ -114,18 +119,18 @@ def test_order_of_videos_does_not_matter():
 def test_visibility_option():
     gt = [[10., 10, 20, 20]] * 4
     samples = _video('v', 0, gt, gt, visible=[True, True, False, False], img_dir='img')
-    assert _run(VLSOTMetric(), [samples])['sot/precision'] == pytest.approx(100.0)
+    assert _run(VLSOTMetric(), [samples])['vlsot/precision'] == pytest.approx(100.0)
     res = _run(VLSOTMetric(use_visibility=True), [samples])
-    assert res['sot/precision'] == pytest.approx(50.0)
-    assert res['sot/success'] == pytest.approx(50 * 20 / 21)
+    assert res['vlsot/precision'] == pytest.approx(50.0)
+    assert res['vlsot/success'] == pytest.approx(50 * 20 / 21)
 
 
 def test_invalid_gt_kept_raw():
     # an empty GT box stays (0,0,0,0) -> w = h = 0 -> invalid frame (NPRE hit, PRE miss)
     gt = [[10., 10, 20, 20], [10, 10, 20, 20], [0, 0, 0, 0], [10, 10, 20, 20]]
     res = _run(VLSOTMetric(), [_video('v', 0, gt, [[10., 10, 20, 20]] * 4)])
-    assert res['sot/precision'] == pytest.approx(75.0)
-    assert res['sot/norm_precision'] == pytest.approx(100.0)
+    assert res['vlsot/precision'] == pytest.approx(75.0)
+    assert res['vlsot/norm_precision'] == pytest.approx(100.0)
 
 
 def test_tnl2k_official_protocol_option(tmp_path):
@@ -133,7 +138,7 @@ def test_tnl2k_official_protocol_option(tmp_path):
     pred = [[15., 10, 40, 40]] * 5
     res = _run(VLSOTMetric(protocol='tnl2k_official', out_dir=str(tmp_path)),
                [_video('v', 0, gt, pred)])
-    assert res['sot/norm_precision'] == pytest.approx(100 * 40.6 / 51)
+    assert res['vlsot/norm_precision'] == pytest.approx(100 * 40.6 / 51)
     assert json.loads((tmp_path / 'vl_sot_eval.json').read_text())['protocol'] == \
         'tnl2k_official'
 
@@ -178,6 +183,6 @@ def test_through_mmengine_evaluator_with_track_data_samples(tmp_path):
                 bboxes=torch.tensor([_xyxy(pred)]), scores=torch.tensor([1.0]))
             evaluator.process([sample], dict(inputs=None))
     res = evaluator.evaluate(9)
-    assert res['sot/precision'] == pytest.approx(100 * (1 + 0.75) / 2)
+    assert res['vlsot/precision'] == pytest.approx(100 * (1 + 0.75) / 2)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         'car_1.txt', 'dog_2.txt', 'vl_sot_curves.npz', 'vl_sot_eval.json']

@@ -76,7 +76,7 @@ def test_two_cpu_processes_match_one(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     two = [json.loads((tmp_path / f'res.{r}').read_text()) for r in range(2)]
     assert two[0] == two[1] == one                 # every rank gets rank 0's numbers
-    assert set(one) == {'sot/success', 'sot/norm_precision', 'sot/precision'}
+    assert set(one) == {'vlsot/success', 'vlsot/norm_precision', 'vlsot/precision'}
     assert sorted(os.listdir(tmp_path / 'out')) == sorted(
         [f'video_{v}.txt' for v in range(5)] + ['vl_sot_curves.npz', 'vl_sot_eval.json'])
     assert np.isfinite(list(one.values())).all()

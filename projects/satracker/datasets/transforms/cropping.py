@@ -8,7 +8,12 @@ from mmtrack.datasets.transforms import SeqCropLikeStark
 from mmtrack.registry import TRANSFORMS
 
 
-@TRANSFORMS.register_module()
+# Registered under MMTracking's own name as well, replacing its class (force=True), so that
+# MMTracking's unchanged STARK configs (``type='SeqCropLikeStark'``) train under NumPy >= 2.3
+# once ``satracker`` is imported (our tools import it; other entry points get it from
+# ``custom_imports=dict(imports=['satracker'])``). mmtrack's module is imported above, before
+# this registration, so its own decorator can never run later and undo the replacement.
+@TRANSFORMS.register_module(name=['SeqCropLikeStark', 'SeqCropLikeStarkNp2'], force=True)
 class SeqCropLikeStarkNp2(SeqCropLikeStark):
     """MMTracking's ``SeqCropLikeStark``, working with NumPy >= 2.3.
 
@@ -19,6 +24,10 @@ class SeqCropLikeStarkNp2(SeqCropLikeStark):
     ``ceil(sqrt(w * h) * factor)`` around the box centre, zero padding in raw pixel
     space, a padding mask resized bilinearly then cast to bool, the one-pixel
     right/bottom padding of MMTracking's ``x2_pad = x2 - img_w + 1``).
+
+    Registered in mmtrack's ``TRANSFORMS`` under two names: ``'SeqCropLikeStark'``
+    (MMTracking's, replacing its class, so its configs work unchanged) and
+    ``'SeqCropLikeStarkNp2'`` (kept as an equivalent alias for configs that name it).
 
     Args:
         crop_size_factor (list[float]): Crop side / sqrt(box area), per frame

@@ -5,8 +5,9 @@ import os
 import os.path as osp
 import time
 import warnings
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
+import mmengine
 import numpy as np
 from mmengine.logging import MMLogger, print_log
 from mmtrack.evaluation.metrics.base_video_metrics import BaseVideoMetric
@@ -38,6 +39,37 @@ def video_name_from_path(img_path: str) -> str:
     return parts[-2]
 
 
+def unique_video_names(names: Sequence[str]) -> List[str]:
+    """Make the video names unique by numbering repeated ones in order: ``name-1``, ``name-2``.
+
+    Two videos can share a name when it is derived from the image folder (MMTracking's OTB100
+    keeps Jogging-1 and Jogging-2 in one folder ``Jogging``): each gets its own result file.
+    Names that are already unique are kept; a numbered name never takes one that exists.
+
+    Args:
+        names (Sequence[str]): One name per video, in the order of the videos.
+
+    Returns:
+        list[str]: The names, repeated ones numbered from 1 in order.
+    """
+    counts: Dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    taken = set(names)
+    out, next_index = [], {}
+    for name in names:
+        if counts[name] == 1:
+            out.append(name)
+            continue
+        k = next_index.get(name, 1)
+        while f'{name}-{k}' in taken:
+            k += 1
+        next_index[name] = k + 1
+        taken.add(f'{name}-{k}')
+        out.append(f'{name}-{k}')
+    return out
+
+
 def xyxy_to_xywh(box: np.ndarray) -> np.ndarray:
     """Convert (..., 4) ``x1, y1, x2, y2`` to ``x, y, w, h`` with ``w = x2 - x1``.
 
@@ -62,27 +94,57 @@ def write_boxes_txt(path: str, boxes: np.ndarray) -> None:
             f.write(','.join(f'{v:.4f}' for v in b) + '\n')
 
 
+#: ``metric_options`` keys of MMTracking's ``SOTMetric``; both are honoured (see VLSOTMetric).
+SOT_METRIC_OPTIONS = ('only_eval_visible', 'dataset_type')
+#: ``options_after_eval`` keys of MMTracking's ``SOTMetric``; all are honoured.
+SOT_AFTER_EVAL_OPTIONS = ('saved_eval_res_file', 'tracker_name', 'eval_show_video_indices')
+
+
 @METRICS.register_module()
 class VLSOTMetric(BaseVideoMetric):
     """One-pass evaluation of (vision-language) single-object tracking.
 
     Scores with :func:`satracker.evaluation.functional.vl_sot_eval` (pytracking protocol by
-    default: DESIGN §7), in O(frames) memory. It consumes the data samples the way mmtrack's
-    ``SOTMetric`` does (test batch size 1, frames of a video in order on one rank): each sample
-    is a ``to_dict()``-ed ``TrackDataSample`` with ``pred_track_instances['bboxes']`` (1, 4)
-    xyxy in original-image pixels and the metainfo ``instances[0]['bbox']`` (GT xyxy, possibly
-    invalid, kept raw), ``instances[0]['visible']``, ``frame_id``, ``video_length``,
-    ``video_id`` and ``img_path``. A video is complete at ``frame_id == video_length - 1``;
-    the per-video results are gathered across ranks by ``BaseVideoMetric`` and scored on rank
-    0, sorted by ``video_id`` so that any sharding gives the same numbers.
+    default: see docs/evaluation.md), in O(frames) memory. It consumes the data samples the
+    way mmtrack's ``SOTMetric`` does (test batch size 1, frames of a video in order on one
+    rank): each sample is a ``to_dict()``-ed ``TrackDataSample`` with
+    ``pred_track_instances['bboxes']`` (1, 4) xyxy in original-image pixels and the metainfo
+    ``instances[0]['bbox']`` (GT xyxy, possibly invalid, kept raw),
+    ``instances[0]['visible']``, ``frame_id``, ``video_length``, ``video_id``, ``img_path``
+    and, from SATracker's datasets, ``video_name``. A video is complete at
+    ``frame_id == video_length - 1``; the per-video results are gathered across ranks by
+    ``BaseVideoMetric`` and scored on rank 0, sorted by ``video_id`` so that any sharding
+    gives the same numbers.
 
-    Reported keys (prefix ``sot``): ``success`` (AUC, %), ``norm_precision`` (%),
-    ``precision`` (% at 20 px).
+    Reported keys (prefix ``vlsot``): ``vlsot/success`` (AUC, %), ``vlsot/norm_precision``
+    (%), ``vlsot/precision`` (% at 20 px). The prefix differs from ``SOTMetric``'s ``sot``
+    on purpose: the protocols differ (valid-frame rule, invalid ground truth, ...), so the
+    two metrics can run side by side in one evaluator and a ``save_best='vlsot/success'``
+    never picks up ``SOTMetric``'s number. ``prefix='sot'`` restores the old keys.
+
+    A drop-in for ``SOTMetric`` in MMTracking's SOT configs: its constructor options are
+    accepted (only one-pass evaluation, ``metric='OPE'``, is implemented):
+
+    - ``metric_options=dict(only_eval_visible=...)`` is ``use_visibility``;
+      ``dataset_type`` is only used, as in ``SOTMetric``, with ``format_only``:
+      ``'got10k'`` writes the GOT-10k server layout
+      (``<video>/<video>_001.txt`` + ``<video>_time.txt``), anything else the flat
+      ``<video>.txt`` layout (TrackingNet, LaSOT, TNL2K toolkits); unlike ``SOTMetric``
+      the folder is not zipped;
+    - ``saved_track_res_path``: also write the ``<video>.txt`` files there;
+    - ``options_after_eval``: ``tracker_name``; ``saved_eval_res_file`` (``.json``,
+      ``.yml``/``.yaml`` or ``.pkl``: ``{tracker_name: {success, norm_precision,
+      precision}}``, the mean curves in % as ``SOTMetric`` writes them, this metric's
+      protocol); ``eval_show_video_indices`` (log a per-video table, best first).
 
     Files written when ``out_dir`` (or ``outfile_prefix``) is set, all in that folder:
 
     - ``<video>.txt``: the raw predictions, one ``x,y,w,h`` line per frame (4 decimals), the
-      format of pytracking / the LaSOT and TNL2K toolkits;
+      format of pytracking / the LaSOT and TNL2K toolkits. ``<video>`` is the dataset's
+      ``video_name`` when the samples carry it (SATracker's datasets: ``Jogging-1`` and
+      ``Jogging-2`` of OTB share a folder), else derived from the image path as
+      ``SOTMetric`` does; videos that still share a name are numbered ``name-1``,
+      ``name-2`` in dataset order (with a warning), so every video gets its own file;
     - ``vl_sot_eval.json``: ``tracker_name``, ``protocol``, ``use_visibility``, ``success``,
       ``norm_precision``, ``precision``, ``num_videos``, ``num_frames``, ``ms_per_frame``
       (wall-clock time between consecutive samples of a video, data loading included; the
@@ -96,42 +158,91 @@ class VLSOTMetric(BaseVideoMetric):
       ``protocol``.
 
     Args:
-        use_visibility (bool): Score not-visible frames as misses (LaSOT's rule, the
-            ``only_eval_visible`` of ``SOTMetric``). Defaults to False.
+        use_visibility (bool, optional): Score not-visible frames as misses (LaSOT's rule,
+            ``SOTMetric``'s ``only_eval_visible``). Defaults to None: the
+            ``metric_options`` value, else False.
         protocol (str): ``'pytracking'`` or ``'tnl2k_official'``. Defaults to 'pytracking'.
         out_dir (str, optional): Folder for the files above. Defaults to None (nothing saved).
         outfile_prefix (str, optional): ``SOTMetric``'s name for ``out_dir``; give one of them.
         tracker_name (str, optional): Stored in the JSON (``compare_trackers.py`` uses it as
             the default legend name). Defaults to the folder name of ``out_dir``.
-        format_only (bool): Only write ``<video>.txt`` (no GT needed, no scores).
+        format_only (bool): Only write the result files (no GT needed, no scores).
             Defaults to False.
+        metric (str | list[str]): ``SOTMetric``'s; only ``'OPE'``. Defaults to 'OPE'.
+        metric_options (dict, optional): ``SOTMetric``'s (see above).
+        saved_track_res_path (str, optional): ``SOTMetric``'s (see above).
+        options_after_eval (dict, optional): ``SOTMetric``'s (see above).
         collect_device (str): Device to collect results across ranks ('cpu').
-        prefix (str, optional): Metric-name prefix; defaults to ``'sot'``.
+        prefix (str, optional): Metric-name prefix; defaults to ``'vlsot'``.
     """
-    default_prefix: Optional[str] = 'sot'
+    default_prefix: Optional[str] = 'vlsot'
 
     def __init__(self,
-                 use_visibility: bool = False,
+                 use_visibility: Optional[bool] = None,
                  protocol: str = 'pytracking',
                  out_dir: Optional[str] = None,
                  outfile_prefix: Optional[str] = None,
                  tracker_name: Optional[str] = None,
                  format_only: bool = False,
+                 metric: Union[str, Sequence[str]] = 'OPE',
+                 metric_options: Optional[dict] = None,
+                 saved_track_res_path: Optional[str] = None,
+                 options_after_eval: Optional[dict] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if protocol not in PROTOCOLS:
             raise ValueError(f'protocol must be one of {PROTOCOLS}, got {protocol!r}')
+        metrics = [metric] if isinstance(metric, str) else list(metric)
+        if metrics != ['OPE']:
+            raise ValueError(
+                f"VLSOTMetric: metric={metric!r}: only one-pass evaluation ('OPE') is "
+                "implemented; use MMTracking's SOTMetric for VOT's EAO / accuracy / "
+                'robustness')
+        metric_options = dict(metric_options or {})
+        unknown = sorted(set(metric_options) - set(SOT_METRIC_OPTIONS))
+        if unknown:
+            raise ValueError(f'VLSOTMetric: unknown metric_options {unknown}; SOTMetric\'s '
+                             f'options are {list(SOT_METRIC_OPTIONS)}')
+        options_after_eval = dict(options_after_eval or {})
+        unknown = sorted(set(options_after_eval) - set(SOT_AFTER_EVAL_OPTIONS))
+        if unknown:
+            raise ValueError(f'VLSOTMetric: unknown options_after_eval {unknown}; '
+                             f'SOTMetric\'s options are {list(SOT_AFTER_EVAL_OPTIONS)}')
+        if 'only_eval_visible' in metric_options:
+            visible = bool(metric_options['only_eval_visible'])
+            if use_visibility is not None and bool(use_visibility) != visible:
+                raise ValueError(
+                    f'VLSOTMetric: use_visibility={use_visibility} contradicts '
+                    f'metric_options.only_eval_visible={visible}; give one of them')
+            use_visibility = visible
+        if 'tracker_name' in options_after_eval:
+            name = options_after_eval['tracker_name']
+            if tracker_name is not None and tracker_name != name:
+                raise ValueError(
+                    f'VLSOTMetric: tracker_name={tracker_name!r} contradicts '
+                    f'options_after_eval.tracker_name={name!r}; give one of them')
+            tracker_name = name
+        saved_eval_res_file = options_after_eval.get('saved_eval_res_file')
+        if saved_eval_res_file is not None and not str(saved_eval_res_file).endswith(
+                ('.json', '.yml', '.yaml', '.pkl')):
+            raise ValueError(f'VLSOTMetric: options_after_eval.saved_eval_res_file='
+                             f'{saved_eval_res_file!r} must end in .json, .yml, .yaml or .pkl')
         if out_dir is not None and outfile_prefix is not None and \
                 osp.normpath(out_dir) != osp.normpath(outfile_prefix):
             raise ValueError('give either out_dir or outfile_prefix, not two different ones')
-        self.use_visibility = use_visibility
+        self.use_visibility = bool(use_visibility)
         self.protocol = protocol
         self.out_dir = out_dir if out_dir is not None else outfile_prefix
         if format_only and self.out_dir is None:
-            raise ValueError('format_only=True needs out_dir to write the results to')
+            raise ValueError('format_only=True needs out_dir (or outfile_prefix) to write the '
+                             'results to')
         self.format_only = format_only
         self.tracker_name = tracker_name
+        self.dataset_type = metric_options.get('dataset_type')
+        self.saved_track_res_path = saved_track_res_path
+        self.saved_eval_res_file = saved_eval_res_file
+        self.eval_show_video_indices = options_after_eval.get('eval_show_video_indices')
         self._videos: Dict = {}
         self._last_time: Optional[float] = None
 
@@ -151,11 +262,14 @@ class VLSOTMetric(BaseVideoMetric):
             img_path = data_sample['img_path']
             if isinstance(img_path, (list, tuple)):
                 img_path = img_path[0]
-            key = video_id if video_id is not None else video_name_from_path(img_path)
+            # SATracker's datasets name each video (OTB's Jogging-1/-2 share a folder);
+            # MMTracking's give only the image path, from which SOTMetric derives the name.
+            video_name = data_sample.get('video_name') or video_name_from_path(img_path)
+            key = video_id if video_id is not None else video_name
             video = self._videos.setdefault(
                 key,
-                dict(video_name=video_name_from_path(img_path), video_id=video_id, frames={},
-                     time_s=0.0, timed_frames=0))
+                dict(video_name=video_name, video_id=video_id, frames={}, time_s=0.0,
+                     timed_frames=0))
             frame_id = int(data_sample['frame_id'])
 
             pred = data_sample['pred_track_instances']['bboxes']
@@ -199,7 +313,7 @@ class VLSOTMetric(BaseVideoMetric):
             size (int): Length of the dataset (unused by video metrics).
 
         Returns:
-            dict: The metrics with the ``sot/`` prefix.
+            dict: The metrics with the prefix (``vlsot/`` by default).
         """
         if self._videos:
             warnings.warn(f'{len(self._videos)} videos did not reach their last frame and are '
@@ -238,16 +352,20 @@ class VLSOTMetric(BaseVideoMetric):
         """
         logger: MMLogger = MMLogger.get_current_instance()
         results = self._sorted_unique(results)
-        names = [r['video_name'] for r in results]
-        if len(set(names)) != len(names):
-            warnings.warn('several videos share a name; their <video>.txt files overwrite '
-                          'each other')
+        names = unique_video_names([r['video_name'] for r in results])
+        renamed = [f'{r["video_name"]} -> {n}' for r, n in zip(results, names)
+                   if n != r['video_name']]
+        if renamed:
+            warnings.warn('several videos share a name (derived from their image folder); '
+                          'numbered in dataset order so that each gets its own result file: '
+                          + ', '.join(renamed))
+        for r, name in zip(results, names):
+            r['video_name'] = name
         if self.out_dir is not None:
-            os.makedirs(self.out_dir, exist_ok=True)
-            for r in results:
-                write_boxes_txt(osp.join(self.out_dir, f'{r["video_name"]}.txt'),
-                                r['pred_bboxes'])
-            print_log(f'wrote {len(results)} result files to {self.out_dir}', logger=logger)
+            got10k = self.format_only and self.dataset_type == 'got10k'
+            self._write_results(results, self.out_dir, got10k=got10k)
+        if self.saved_track_res_path is not None:
+            self._write_results(results, self.saved_track_res_path)
         if self.format_only:
             return dict()
 
@@ -275,19 +393,68 @@ class VLSOTMetric(BaseVideoMetric):
             logger=logger)
         if self.out_dir is not None:
             self._dump(results, ev, ms_per_frame)
+        if self.saved_eval_res_file is not None:
+            self._save_eval_res_file(ev)
+        if self.eval_show_video_indices is not None:
+            self._log_videos(results, ev)
         return metrics
+
+    @staticmethod
+    def _write_results(results: List[dict], folder: str, got10k: bool = False) -> None:
+        """Write each video's predictions: ``<video>.txt`` or GOT-10k's server layout."""
+        os.makedirs(folder, exist_ok=True)
+        for r in results:
+            name = r['video_name']
+            if got10k:
+                os.makedirs(osp.join(folder, name), exist_ok=True)
+                write_boxes_txt(osp.join(folder, name, f'{name}_001.txt'), r['pred_bboxes'])
+                # as SOTMetric: no per-frame time is recorded for the server
+                with open(osp.join(folder, name, f'{name}_time.txt'), 'w') as f:
+                    f.write('0.0001\n' * len(r['pred_bboxes']))
+            else:
+                write_boxes_txt(osp.join(folder, f'{name}.txt'), r['pred_bboxes'])
+        print_log(f'wrote {len(results)} result files to {folder}',
+                  logger=MMLogger.get_current_instance())
+
+    def _video_scores(self, ev: dict):
+        """Per-video success, normalised precision and precision (%, arrays of (V,))."""
+        if self.protocol == 'tnl2k_official':
+            npre = ev['video_norm_precision'].mean(axis=1)
+        else:
+            npre = ev['video_norm_precision'][:, REPORT_INDEX]
+        return (ev['video_success'].mean(axis=1) * 100, npre * 100,
+                ev['video_precision'][:, REPORT_INDEX] * 100)
+
+    def _save_eval_res_file(self, ev: dict) -> None:
+        """``SOTMetric``'s ``saved_eval_res_file``: the mean curves (%) per tracker name."""
+        name = self.tracker_name or 'anonymous_tracker'
+        path = self.saved_eval_res_file
+        if osp.dirname(path):
+            os.makedirs(osp.dirname(path), exist_ok=True)
+        mmengine.dump(
+            {name: dict(success=ev['success_curve'], norm_precision=ev['norm_precision_curve'],
+                        precision=ev['precision_curve'])}, path)
+        print_log(f'saved the mean curves of {name} to {path}',
+                  logger=MMLogger.get_current_instance())
+
+    def _log_videos(self, results: List[dict], ev: dict) -> None:
+        """``SOTMetric``'s ``eval_show_video_indices``: a per-video table, best first."""
+        from mmtrack.utils import format_video_level_show
+        from tabulate import tabulate
+        rows = format_video_level_show(
+            [r['video_name'] for r in results], list(self._video_scores(ev)),
+            sort_by_first_metric=True,
+            show_indices=self.eval_show_video_indices)
+        print_log('\n' + tabulate(rows, headers=['video_name', 'success', 'norm_precision',
+                                                 'precision']),
+                  logger=MMLogger.get_current_instance())
 
     def _dump(self, results: List[dict], ev: dict, ms_per_frame: Optional[float]) -> None:
         names = [r['video_name'] for r in results]
-        if self.protocol == 'tnl2k_official':
-            video_npre = ev['video_norm_precision'].mean(axis=1)
-        else:
-            video_npre = ev['video_norm_precision'][:, REPORT_INDEX]
+        success, norm_precision, precision = self._video_scores(ev)
         videos = [
-            dict(name=n, num_frames=int(len(r['gt_bboxes'])),
-                 success=float(ev['video_success'][i].mean() * 100),
-                 precision=float(ev['video_precision'][i, REPORT_INDEX] * 100),
-                 norm_precision=float(video_npre[i] * 100))
+            dict(name=n, num_frames=int(len(r['gt_bboxes'])), success=float(success[i]),
+                 precision=float(precision[i]), norm_precision=float(norm_precision[i]))
             for i, (n, r) in enumerate(zip(names, results))
         ]
         summary = dict(
