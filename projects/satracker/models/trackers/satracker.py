@@ -1,4 +1,6 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+import contextlib
+import warnings
 from typing import Dict, List, Optional, Tuple
 
 import addict
@@ -24,7 +26,58 @@ DEFAULT_TEST_CFG = dict(
     search_size=320,
     bbox_clip_margin=10,
     use_cache=True,
-    with_score_map=False)
+    with_score_map=False,
+    precision='fp32')
+
+#: Values of ``test_cfg.precision`` and the compute dtype each selects (docs/speed.md).
+PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16}
+
+#: Set once the bf16-to-fp32 fallback has been announced (one warning per process).
+_BF16_FALLBACK_WARNED = False
+
+
+def _cpu_flags() -> Optional[set]:
+    """The CPU feature flags of ``/proc/cpuinfo`` (x86 ``flags`` / Arm ``Features``), or None
+    where it cannot be read (not Linux)."""
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                key, _, value = line.partition(':')
+                if key.strip() in ('flags', 'Features'):
+                    return set(value.split())
+    except OSError:
+        pass
+    return None
+
+
+def bf16_supported(device_type: str) -> bool:
+    """Whether ``device_type`` has native bfloat16 matmuls (bf16 tracking then pays off).
+
+    On CPU, oneDNN must have bf16 kernels (``torch.ops.mkldnn._is_mkldnn_bf16_supported()``,
+    true from AVX512BW/VL/DQ on, where bf16 is partly emulated) and, where ``/proc/cpuinfo``
+    lists the CPU flags, the CPU must compute bf16 natively: ``avx512_bf16`` or
+    ``amx_bf16`` on x86 (Intel Cooper Lake / Sapphire Rapids and later, AMD Zen 4 and
+    later), ``bf16`` on Arm. On CUDA: ``torch.cuda.is_bf16_supported()`` (Ampere and later).
+
+    Args:
+        device_type (str): ``'cpu'`` or ``'cuda'`` (other types: False).
+
+    Returns:
+        bool: True when the device computes bf16 natively.
+    """
+    if device_type == 'cpu':
+        if not torch.backends.mkldnn.is_available():
+            return False
+        try:
+            if not torch.ops.mkldnn._is_mkldnn_bf16_supported():
+                return False
+        except (AttributeError, RuntimeError):
+            return False
+        flags = _cpu_flags()
+        return flags is None or bool(flags & {'avx512_bf16', 'amx_bf16', 'bf16'})
+    if device_type == 'cuda':
+        return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    return False
 
 
 def crop_square(img: Tensor, bbox_cxcywh: Tensor, factor: float, out_size: int,
@@ -163,7 +216,13 @@ class SATracker(BaseSingleObjectTracker):
             ``search_size``, ``bbox_clip_margin`` (STARK's 10, see
             :func:`clip_box`), ``use_cache``,
             ``with_score_map`` (attach ``dm_score_map`` (H_up, W_up) and
-            ``search_crop_bbox`` (4,) to each tracked frame's data sample).
+            ``search_crop_bbox`` (4,) to each tracked frame's data sample),
+            ``precision`` (``'fp32'``, or ``'bf16'``: the template/text init and
+            each frame's backbone and head run under ``torch.autocast`` in
+            bfloat16 on the frame's device; crops and boxes stay fp32. A device
+            without native bf16 (:func:`bf16_supported`) warns once and runs in
+            fp32. The precision is fixed at ``init`` for the whole video;
+            docs/speed.md).
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -182,8 +241,14 @@ class SATracker(BaseSingleObjectTracker):
         self.train_cfg = train_cfg if train_cfg is not None else dict()
         cfg = dict(DEFAULT_TEST_CFG)
         cfg.update(test_cfg or dict())
+        if cfg['precision'] not in PRECISIONS:
+            raise ValueError(
+                f'test_cfg.precision="{cfg["precision"]}" is not one of '
+                f'{sorted(PRECISIONS)} (fp32, or bf16 on a CPU / GPU that supports it)')
         self.test_cfg = cfg
         self.memo = addict.Dict()
+        #: Compute dtype of the video being tracked (None: fp32), set by ``init``.
+        self._amp_dtype: Optional[torch.dtype] = None
         self._track_impl = self._track_step
         self._last_vis = None
 
@@ -235,6 +300,42 @@ class SATracker(BaseSingleObjectTracker):
         if getattr(pre, '_enable_normalize', False):
             return (-pre.mean / pre.std).to(img)
         return img.new_zeros((1, 1, 1, 1))
+
+    def compute_dtype(self, device_type: str) -> Optional[torch.dtype]:
+        """The autocast dtype that ``test_cfg.precision`` gives on ``device_type``.
+
+        ``'bf16'`` on a device without native bfloat16 (:func:`bf16_supported`) falls back
+        to fp32 with one warning per process.
+
+        Args:
+            device_type (str): The frame's device type (``'cpu'``, ``'cuda'``).
+
+        Returns:
+            torch.dtype | None: ``torch.bfloat16``, or None for fp32 (no autocast).
+        """
+        precision = self.test_cfg.get('precision', 'fp32')
+        if precision not in PRECISIONS:
+            raise ValueError(f'test_cfg.precision="{precision}" is not one of '
+                             f'{sorted(PRECISIONS)}')
+        dtype = PRECISIONS[precision]
+        if dtype is torch.bfloat16 and not bf16_supported(device_type):
+            global _BF16_FALLBACK_WARNED
+            if not _BF16_FALLBACK_WARNED:
+                _BF16_FALLBACK_WARNED = True
+                hint = ('this CPU has no native bf16 (neither AVX512-BF16 nor AMX-BF16)'
+                        if device_type == 'cpu' else
+                        f'the {device_type} device has no native bf16')
+                warnings.warn(
+                    f'SATracker: test_cfg.precision="bf16" requested but {hint}: tracking '
+                    'runs in fp32 instead.', RuntimeWarning, stacklevel=2)
+            return None
+        return dtype
+
+    def _autocast(self, device_type: str):
+        """``torch.autocast`` in the video's compute dtype (a null context for fp32)."""
+        if self._amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type, dtype=self._amp_dtype)
 
     def _head_input(self, feats: Dict[str, Tensor]) -> Tensor:
         """The corner head's input: the search map, fused by the neck if any."""
@@ -367,9 +468,11 @@ class SATracker(BaseSingleObjectTracker):
                                   self.crop_pad_value(img))
         self.memo.text_ids = text_ids
         self.memo.text_mask = text_mask
+        self._amp_dtype = self.compute_dtype(img.device.type)
         if self.use_cache:
-            self.memo.cache = self.backbone.forward_template(
-                template, text_ids, text_mask)
+            with self._autocast(img.device.type):
+                self.memo.cache = self.backbone.forward_template(
+                    template, text_ids, text_mask)
             self.memo.template = None
         else:
             self.memo.cache = None
@@ -399,20 +502,23 @@ class SATracker(BaseSingleObjectTracker):
         search, window = crop_square(img, bbox_cxcywh,
                                      self.test_cfg['search_factor'], size,
                                      self.crop_pad_value(img))
-        if cache is not None:
-            feats = self.backbone.forward_search(search, cache)
-        else:
-            feats = self.backbone(template, search, text_ids, text_mask)
-        pred = self.head(self._head_input(feats))[0]  # (4,) crop pixels
+        with self._autocast(img.device.type):
+            if cache is not None:
+                feats = self.backbone.forward_search(search, cache)
+            else:
+                feats = self.backbone(template, search, text_ids, text_mask)
+            pred = self.head(self._head_input(feats))[0]  # (4,) crop pixels
+        pred = pred.float()  # bf16 under test_cfg.precision='bf16'
         scale = (window[2] - window[0]) / size
         box = pred * scale + window[:2].repeat(2)
         box = clip_box(box, img.shape[-2], img.shape[-1],
                        float(self.test_cfg.get('bbox_clip_margin', 10)))
         score_map = None
         if with_score_map:
-            score_map = self.head.dm_score_map(feats['search_feat'],
-                                               feats['text_feat'], text_mask)
-            score_map = None if score_map is None else score_map[0]
+            with self._autocast(img.device.type):
+                score_map = self.head.dm_score_map(feats['search_feat'],
+                                                   feats['text_feat'], text_mask)
+            score_map = None if score_map is None else score_map[0].float()
         return box, window, score_map
 
     def track(self, img: Tensor, data_samples: List) -> List[InstanceData]:
