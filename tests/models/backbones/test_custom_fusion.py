@@ -83,13 +83,13 @@ def test_user_fusion_from_outside_the_package_trains_a_step(tmp_path, monkeypatc
     init_default_scope('mmtrack')
     torch.manual_seed(0)
     model = MODELS.build(tiny_model_cfg(cfg.model.to_dict()))
-    fusions = [type(stage['fusion']).__name__ for stage in model.backbone.stages]
+    fusions = [type(stage.fusion).__name__ for stage in model.backbone.stages]
     assert fusions == ['GatedSentenceFusion'] * 3
     assert not any(type(m).__name__ == 'SemanticAwareModule' for m in model.modules())
 
     # one training step (the paper's optimiser settings)
     model.train()
-    gate = model.backbone.stages[1]['fusion'].gate[0].weight
+    gate = model.backbone.stages[1].fusion.gate[0].weight
     before = gate.detach().clone()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
     inputs, samples = _batch(model)

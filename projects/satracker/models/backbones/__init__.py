@@ -1,4 +1,4 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-from .slb import SynchronousLearningBackbone
+from .slb import SLBCache, SLBStage, SynchronousLearningBackbone
 
-__all__ = ['SynchronousLearningBackbone']
+__all__ = ['SynchronousLearningBackbone', 'SLBStage', 'SLBCache']

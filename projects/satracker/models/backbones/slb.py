@@ -1,6 +1,7 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """Synchronous Learning Backbone (SLB) of SATracker (paper Sec. 3.1, Tab. 1)."""
 import warnings
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -68,6 +69,106 @@ def _map(x: Tensor, hw: Tuple[int, int]) -> Tensor:
     """(B, H*W, C) -> (B, C, H, W)."""
     B, N, C = x.shape
     return x.transpose(1, 2).reshape(B, C, hw[0], hw[1])
+
+
+@dataclass
+class SLBCache:
+    """What :meth:`SynchronousLearningBackbone.forward_template` computes once per video.
+
+    Attributes:
+        template_kv (list[list[tuple[Tensor, Tensor]]]): Per stage, per TEM block, the
+            template keys and values, each (B, heads_i, Nt_i', C_i / heads_i).
+        fusion_states (list): Per stage, the fusion block's state for ``forward_search``
+            (SAM: the text-derived channel selector (B, C_i)); None where the stage has none.
+        template_feats (list[Tensor]): Per stage, the template map after the stage
+            (B, C_i, Ht_i, Wt_i).
+        text_feats (list[Tensor | None]): Per stage, the text after the stage (B, L, D).
+        template_feat (Tensor): (B, C3, Ht/16, Wt/16), the final template map.
+        text_feat (Tensor | None): (B, L, D), the final text.
+        text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
+
+    ``cache['text_feat']`` reads like ``cache.text_feat`` (the cache used to be a dict).
+    """
+    template_kv: List[List[Tuple[Tensor, Tensor]]]
+    fusion_states: List[Optional[object]]
+    template_feats: List[Tensor]
+    text_feats: List[Optional[Tensor]]
+    template_feat: Tensor
+    text_feat: Optional[Tensor]
+    text_mask: Tensor
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+
+class SLBStage(nn.Module):
+    """One SLB stage: CTE -> TEM blocks -> fusion (paper Fig. 2, Tab. 1).
+
+    With ``sam_order='sam_first'`` ("reversed") the fusion comes right after the CTE. The CTE
+    embeds the template and the search with the same weights. Parameter names are the ones of
+    the official CvT checkpoint's stages (``cte.*``, ``blocks.{j}.*``) plus ``fusion.*``.
+
+    Args:
+        cte (ConvTokenEmbedding): The stage's token embedding.
+        blocks (list[TargetEnhanceModule]): The stage's TEM blocks.
+        fusion (nn.Module, optional): The fusion block (SAM, ModaMixer, ...), or None.
+        sam_order (str): ``'tem_first'`` (paper) or ``'sam_first'``.
+    """
+
+    def __init__(self, cte: nn.Module, blocks: Sequence[nn.Module],
+                 fusion: Optional[nn.Module], sam_order: str) -> None:
+        super().__init__()
+        self.cte = cte
+        self.blocks = nn.ModuleList(blocks)
+        self.fusion = fusion
+        self.fusion_first = fusion is not None and sam_order == 'sam_first'
+        self.fusion_last = fusion is not None and sam_order == 'tem_first'
+
+    def forward(self, t: Tensor, s: Tensor, text: Optional[Tensor],
+                text_mask: Tensor) -> Tuple[Tensor, Tensor, Optional[Tensor]]:
+        """(B, C_in, Ht, Wt) template, (B, C_in, Hs, Ws) search, (B, L, D) text -> the
+        stage's template (B, C, Ht', Wt'), search (B, C, Hs', Ws') and text (B, L, D)."""
+        t, s = self.cte(t), self.cte(s)
+        if self.fusion_first:
+            t, s, text = self.fusion(t, s, text, text_mask)
+        t_hw, s_hw = (t.shape[2], t.shape[3]), (s.shape[2], s.shape[3])
+        tt, st = _tokens(t), _tokens(s)
+        for blk in self.blocks:
+            tt, st = blk(tt, st, t_hw, s_hw)
+        t, s = _map(tt, t_hw), _map(st, s_hw)
+        if self.fusion_last:
+            t, s, text = self.fusion(t, s, text, text_mask)
+        return t, s, text
+
+    def forward_template(self, t: Tensor, text: Optional[Tensor], text_mask: Tensor):
+        """The template/text part alone: template (B, C, Ht', Wt'), text (B, L, D), the TEM
+        blocks' template keys/values (list of (k, v)) and the fusion state (or None)."""
+        t, state = self.cte(t), None
+        if self.fusion_first:
+            t, text, state = self.fusion.forward_template(t, text, text_mask)
+        t_hw, tt, kvs = (t.shape[2], t.shape[3]), _tokens(t), []
+        for blk in self.blocks:
+            tt, kv = blk.forward_template(tt, t_hw)
+            kvs.append(kv)
+        t = _map(tt, t_hw)
+        if self.fusion_last:
+            t, text, state = self.fusion.forward_template(t, text, text_mask)
+        return t, text, kvs, state
+
+    def forward_search(self, s: Tensor, kvs: List[Tuple[Tensor, Tensor]],
+                       state: Optional[object]) -> Tensor:
+        """The search stream alone, on the template keys/values and fusion state of
+        :meth:`forward_template`: (B, C_in, Hs, Ws) -> (B, C, Hs', Ws')."""
+        s = self.cte(s)
+        if self.fusion_first:
+            s = self.fusion.forward_search(s, state)
+        s_hw, st = (s.shape[2], s.shape[3]), _tokens(s)
+        for blk, kv in zip(self.blocks, kvs):
+            st = blk.forward_search(st, s_hw, kv)
+        s = _map(st, s_hw)
+        if self.fusion_last:
+            s = self.fusion.forward_search(s, state)
+        return s
 
 
 @MODELS.register_module()
@@ -217,11 +318,7 @@ class SynchronousLearningBackbone(BaseModule):
         self.stages = nn.ModuleList()
         in_channels = 3
         for i in range(num_stages):
-            stage = nn.ModuleDict()
-            stage['cte'] = ConvTokenEmbedding(in_channels, embed_dims[i],
-                                              patch_sizes[i], patch_strides[i],
-                                              patch_paddings[i])
-            stage['blocks'] = nn.ModuleList([
+            blocks = [
                 TargetEnhanceModule(
                     embed_dims[i],
                     num_heads[i],
@@ -230,15 +327,15 @@ class SynchronousLearningBackbone(BaseModule):
                     drop_path_rate=dprs[i][j],
                     act_cfg=act_cfg,
                     attn_mode=attn_mode) for j in range(depths[i])
-            ])
-            if i in sam_stages:
-                stage['fusion'] = MODELS.build(
-                    dict(
-                        fusion,
-                        embed_dims=embed_dims[i],
-                        text_dims=text_dims,
-                        num_heads=num_heads[i]))
-            self.stages.append(stage)
+            ]
+            fusion_block = MODELS.build(
+                dict(fusion, embed_dims=embed_dims[i], text_dims=text_dims,
+                     num_heads=num_heads[i])) if i in sam_stages else None
+            self.stages.append(
+                SLBStage(
+                    ConvTokenEmbedding(in_channels, embed_dims[i], patch_sizes[i],
+                                       patch_strides[i], patch_paddings[i]), blocks,
+                    fusion_block, sam_order))
             in_channels = embed_dims[i]
 
     # ------------------------------------------------------------------ helpers
@@ -304,22 +401,12 @@ class SynchronousLearningBackbone(BaseModule):
         text = self._text_start(text_ids, text_mask)
         t, s = template, search
         for i, stage in enumerate(self.stages):
-            t, s = stage['cte'](t), stage['cte'](s)
             text = self._text_stage(i, text, text_mask)
-            fusion = stage['fusion'] if 'fusion' in stage else None
-            if fusion is not None and self.sam_order == 'sam_first':
-                t, s, text = fusion(t, s, text, text_mask)
-            t_hw, s_hw = (t.shape[2], t.shape[3]), (s.shape[2], s.shape[3])
-            tt, st = _tokens(t), _tokens(s)
-            for blk in stage['blocks']:
-                tt, st = blk(tt, st, t_hw, s_hw)
-            t, s = _map(tt, t_hw), _map(st, s_hw)
-            if fusion is not None and self.sam_order == 'tem_first':
-                t, s, text = fusion(t, s, text, text_mask)
+            t, s, text = stage(t, s, text, text_mask)
         return dict(search_feat=s, template_feat=t, text_feat=text)
 
     def forward_template(self, template: Tensor, text_ids: Tensor,
-                         text_mask: Tensor) -> Dict[str, object]:
+                         text_mask: Tensor) -> SLBCache:
         """Compute everything that does not depend on the search, once per sequence.
 
         Args:
@@ -328,19 +415,7 @@ class SynchronousLearningBackbone(BaseModule):
             text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
 
         Returns:
-            dict: the cache for :meth:`forward_search`:
-
-            - ``template_kv`` (list[list[tuple[Tensor, Tensor]]]): per stage, per TEM block,
-              the template keys and values, each (B, heads_i, Nt_i', C_i / heads_i);
-            - ``fusion_states`` (list[Tensor | None]): per stage, the fusion block's
-              text-derived channel selector (B, C_i), None where the stage has no fusion;
-            - ``template_feats`` (list[Tensor]): per stage, the template map after the stage
-              (B, C_i, Ht_i, Wt_i);
-            - ``text_feats`` (list[Tensor | None]): per stage, the text after the stage
-              (B, L, D);
-            - ``template_feat`` (Tensor): (B, C3, Ht/16, Wt/16), the final template map;
-            - ``text_feat`` (Tensor | None): (B, L, D), the final text;
-            - ``text_mask`` (Tensor): (B, L), as given.
+            SLBCache: the cache for :meth:`forward_search`.
 
         Raises:
             RuntimeError: With ``attn_mode='symmetric'`` (``supports_cache`` is False).
@@ -353,69 +428,33 @@ class SynchronousLearningBackbone(BaseModule):
                 '(supports_cache is False).')
         text = self._text_start(text_ids, text_mask)
         t = template
-        template_kv: List[List[Tuple[Tensor, Tensor]]] = []
-        fusion_states: List[Optional[Tensor]] = []
-        template_feats: List[Tensor] = []
-        text_feats: List[Optional[Tensor]] = []
+        cache = SLBCache([], [], [], [], template, text, text_mask)
         for i, stage in enumerate(self.stages):
-            t = stage['cte'](t)
             text = self._text_stage(i, text, text_mask)
-            fusion = stage['fusion'] if 'fusion' in stage else None
-            state = None
-            if fusion is not None and self.sam_order == 'sam_first':
-                t, text, state = fusion.forward_template(t, text, text_mask)
-            t_hw = (t.shape[2], t.shape[3])
-            tt = _tokens(t)
-            kvs = []
-            for blk in stage['blocks']:
-                tt, kv = blk.forward_template(tt, t_hw)
-                kvs.append(kv)
-            t = _map(tt, t_hw)
-            if fusion is not None and self.sam_order == 'tem_first':
-                t, text, state = fusion.forward_template(t, text, text_mask)
-            template_kv.append(kvs)
-            fusion_states.append(state)
-            template_feats.append(t)
-            text_feats.append(text)
-        return dict(
-            template_kv=template_kv,
-            fusion_states=fusion_states,
-            template_feats=template_feats,
-            text_feats=text_feats,
-            template_feat=t,
-            text_feat=text,
-            text_mask=text_mask)
+            t, text, kvs, state = stage.forward_template(t, text, text_mask)
+            cache.template_kv.append(kvs)
+            cache.fusion_states.append(state)
+            cache.template_feats.append(t)
+            cache.text_feats.append(text)
+        cache.template_feat, cache.text_feat = t, text
+        return cache
 
-    def forward_search(self, search: Tensor,
-                       cache: Dict[str, object]) -> Dict[str, Tensor]:
+    def forward_search(self, search: Tensor, cache: SLBCache) -> Dict[str, Tensor]:
         """Run only the search stream on a cache from :meth:`forward_template`.
 
         Args:
             search (Tensor): (B, 3, Hs, Ws) normalised search crop, with the cache's B.
-            cache (dict): From :meth:`forward_template`.
+            cache (SLBCache): From :meth:`forward_template`.
 
         Returns:
             dict[str, Tensor]: as :meth:`forward`: ``search_feat`` (B, C3, Hs/16, Ws/16),
             ``template_feat`` and ``text_feat`` taken from the cache.
         """
         s = search
-        for i, stage in enumerate(self.stages):
-            s = stage['cte'](s)
-            fusion = stage['fusion'] if 'fusion' in stage else None
-            state = cache['fusion_states'][i]
-            if fusion is not None and self.sam_order == 'sam_first':
-                s = fusion.forward_search(s, state)
-            s_hw = (s.shape[2], s.shape[3])
-            st = _tokens(s)
-            for blk, kv in zip(stage['blocks'], cache['template_kv'][i]):
-                st = blk.forward_search(st, s_hw, kv)
-            s = _map(st, s_hw)
-            if fusion is not None and self.sam_order == 'tem_first':
-                s = fusion.forward_search(s, state)
+        for stage, kvs, state in zip(self.stages, cache.template_kv, cache.fusion_states):
+            s = stage.forward_search(s, kvs, state)
         return dict(
-            search_feat=s,
-            template_feat=cache['template_feat'],
-            text_feat=cache['text_feat'])
+            search_feat=s, template_feat=cache.template_feat, text_feat=cache.text_feat)
 
     # ------------------------------------------------------------------ weights
     def init_weights(self) -> None:
