@@ -115,5 +115,6 @@ def resolve_tokenizer_paths(cfg) -> str:
             for value in node:
                 visit(value)
 
-    visit(cfg)
+    for key in cfg:  # entry by entry: an mmengine Config is not a dict
+        visit(cfg[key])
     return path
