@@ -75,6 +75,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help='output video (.mp4, mp4v codec), or a folder / frame pattern '
                         '(e.g. out/%%06d.jpg) for images')
     parser.add_argument('--device', default='cpu', help='device, e.g. cpu or cuda:0')
+    parser.add_argument('--bf16', action='store_true',
+                        help="track in bfloat16 (model.test_cfg.precision='bf16'); a CPU "
+                        'without AVX512-BF16 / AMX-BF16 warns and tracks in fp32')
     parser.add_argument('--fps', type=float, default=None,
                         help='fps of the output video (default: the input video\'s, '
                         f'{DEFAULT_FPS:g} for a frame folder)')
@@ -398,6 +401,8 @@ def main(argv: Optional[Sequence[str]] = None) -> List[List[float]]:
         check_bbox_in_frame(box_xywh, reader.first.shape,
                             reader.files[0] if reader.files else args.input)
         cfg = load_demo_config(args.config, args.cfg_options, args.show_score_map)
+        if args.bf16:
+            cfg.merge_from_dict({'model.test_cfg.precision': 'bf16'})
         height, width = reader.first.shape[:2]
         fps = args.fps or reader.fps or DEFAULT_FPS
 

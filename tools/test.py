@@ -26,6 +26,10 @@ def parse_args(argv=None):
         '--checkpoint', help='checkpoint file or http(s) URL (downloaded once to '
         '$TORCH_HOME/hub/checkpoints); read weights-only unless --trust-checkpoint. '
         'Without it the model is tested with the weights its init_cfg gives')
+    parser.add_argument(
+        '--bf16', action='store_true',
+        help="track in bfloat16 (SATracker's model.test_cfg.precision='bf16'; a CPU without "
+        'AVX512-BF16 / AMX-BF16 warns and runs fp32; docs/speed.md)')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
@@ -37,6 +41,11 @@ def main(argv=None):
     register_all_modules(init_default_scope=False)
     cfg = load_config(args)
     trust_checkpoints(trust_all=args.trust_checkpoint)
+    if args.bf16:
+        if cfg.model.get('type') != 'SATracker':
+            raise SystemExit(f'test.py: error: --bf16 sets SATracker\'s test_cfg.precision; '
+                             f'{args.config} builds {cfg.model.get("type")}')
+        cfg.merge_from_dict({'model.test_cfg.precision': 'bf16'})
     if args.checkpoint is not None:
         if is_url(args.checkpoint) and args.launcher == 'none':
             # Into torch hub's cache now, before anything is built (tools/dist_test.sh's

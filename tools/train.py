@@ -12,6 +12,7 @@ import argparse
 import os
 import os.path as osp
 
+import torch
 from mmengine.runner import Runner
 
 from satracker.engine import (apply_resume, setup_cpu_distributed, trust_checkpoints,
@@ -25,7 +26,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a single-object tracker')
     add_common_args(parser)
     parser.add_argument('--amp', action='store_true',
-                        help='enable automatic-mixed-precision training')
+                        help='automatic mixed precision: fp16 AmpOptimWrapper with CUDA, '
+                        'bf16 CPUAmpOptimWrapper on a CPU-only machine')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by the real batch size / auto_scale_lr.base_batch_size')
     parser.add_argument(
@@ -45,11 +47,18 @@ def main(argv=None):
 
     if args.amp:
         optim_wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        assert optim_wrapper in ('OptimWrapper', 'AmpOptimWrapper'), \
+        assert optim_wrapper in ('OptimWrapper', 'AmpOptimWrapper', 'CPUAmpOptimWrapper'), \
             '`--amp` is only supported when the optimizer wrapper type is ' \
             f'`OptimWrapper` but got {optim_wrapper}.'
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        if torch.cuda.is_available():
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        else:
+            # AmpOptimWrapper asserts a GPU: bf16 autocast on CPU, no loss scaling.
+            print('--amp without CUDA: CPUAmpOptimWrapper (bfloat16 autocast on CPU, '
+                  'no gradient scaler; docs/speed.md)')
+            cfg.optim_wrapper.type = 'CPUAmpOptimWrapper'
+            cfg.optim_wrapper.pop('loss_scale', None)
 
     if args.auto_scale_lr:
         if 'auto_scale_lr' in cfg and 'base_batch_size' in cfg.auto_scale_lr:

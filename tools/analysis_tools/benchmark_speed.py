@@ -15,6 +15,12 @@ Weights are random (latency does not depend on them); a text encoder whose local
 missing is built with bert-base sizes, and the baseline's ``model.backbone.init_cfg`` is set to
 None (no torchvision download).
 
+``--bf16`` adds, in the same run, SATracker (cached) with ``test_cfg.precision='bf16'`` and the
+baseline under ``torch.autocast(bfloat16)``, each tracker under its own precision, with the
+ratios bf16 / fp32 and SATracker (bf16) / baseline (fp32 and bf16); on a CPU without native
+bf16 (AVX512-BF16 / AMX-BF16) it says so and those rows run in fp32 (SATracker's fallback).
+``--no-uncached`` skips the uncached SATracker. See docs/speed.md.
+
 On a GPU: ``--device cuda`` synchronises around every timed step; ``--fp16`` runs under
 ``torch.autocast(float16)``; ``--compile`` compiles SATracker's per-frame step with
 ``torch.compile(mode='reduce-overhead')`` (CUDA graphs on a GPU; the default mode on CPU).
@@ -22,6 +28,8 @@ The baseline always runs eagerly (its ``track()`` synchronises with ``.item()``)
 
 Examples:
     python tools/analysis_tools/benchmark_speed.py configs/_base_/models/satracker.py
+    python tools/analysis_tools/benchmark_speed.py configs/satracker_tnl2k.py --bf16 \
+        --frames 12 --warmup 2
     python tools/analysis_tools/benchmark_speed.py CONFIG --device cuda --fp16 --compile
     python tools/analysis_tools/benchmark_speed.py CONFIG --tiny --frames 6 --warmup 2 \\
         --baseline none
@@ -48,6 +56,11 @@ def parse_args(argv=None):
                         help="MMTracking SOT config measured in the same run ('none' to skip)")
     parser.add_argument('--device', default='cpu', help="'cpu' or 'cuda[:i]'")
     parser.add_argument('--fp16', action='store_true', help='autocast to float16 (CUDA)')
+    parser.add_argument('--bf16', action='store_true',
+                        help='also time SATracker (cached) with test_cfg.precision=bf16 and '
+                        'the baseline under bf16 autocast, side by side with fp32')
+    parser.add_argument('--no-uncached', action='store_true',
+                        help='skip the uncached SATracker (full forward on every frame)')
     parser.add_argument('--compile', action='store_true',
                         help='torch.compile the per-frame step (CUDA graphs on a GPU)')
     parser.add_argument('--frames', type=int, default=30, help='frames of the video')
@@ -112,7 +125,9 @@ def time_trackers(trackers: dict, frames, first_box, device, warmup, autocast) -
     frame 0 are not timed.
 
     Args:
-        trackers (dict): name -> (model, extra inputs dict (e.g. the text tokens)).
+        trackers (dict): name -> (model, extra inputs dict (e.g. the text tokens)), or
+            (model, extra, context): ``context()`` is entered around that tracker's steps
+            (e.g. its own ``torch.autocast``).
         frames (np.ndarray): (N, 3, H, W) uint8 frames.
         first_box (np.ndarray): (4,) xyxy box on frame 0.
         device (torch.device): Device.
@@ -124,20 +139,23 @@ def time_trackers(trackers: dict, frames, first_box, device, warmup, autocast) -
     """
     n, _, h, w = frames.shape
     cuda = device.type == 'cuda'
+    trackers = {name: tuple(t) + (contextlib.nullcontext,) * (3 - len(t))
+                for name, t in trackers.items()}
     imgs = {name: [_normalise(model, f, device) for f in frames]
-            for name, (model, _) in trackers.items()}
+            for name, (model, _, _) in trackers.items()}
     box0 = torch.from_numpy(first_box).to(device)
     samples = [_sample(k, h, w, box0 if k == 0 else None) for k in range(n)]
     times = {name: [] for name in trackers}
     last = {}
     with torch.no_grad(), autocast():
         for k in range(n):
-            for name, (model, extra) in trackers.items():
+            for name, (model, extra, context) in trackers.items():
                 inputs = dict(img=imgs[name][k], **extra)
                 if cuda:
                     torch.cuda.synchronize(device)
                 start = time.perf_counter()
-                result = model.predict_ope(inputs, [samples[k]])
+                with context():
+                    result = model.predict_ope(inputs, [samples[k]])
                 if cuda:
                     torch.cuda.synchronize(device)
                 elapsed = time.perf_counter() - start
@@ -192,6 +210,8 @@ def main(argv=None):
     device = torch.device(args.device)
     if args.fp16 and device.type != 'cuda':
         raise SystemExit('--fp16 needs --device cuda')
+    if args.fp16 and args.bf16:
+        raise SystemExit('--fp16 and --bf16 exclude each other')
 
     def autocast():
         if args.fp16:
@@ -207,44 +227,74 @@ def main(argv=None):
 
     results = dict(device=str(device), torch_threads=torch.get_num_threads(),
                    img_size=[h, w], frames=args.frames, warmup=args.warmup, fp16=args.fp16,
-                   compile=args.compile)
+                   bf16=args.bf16, compile=args.compile)
+    if args.bf16:
+        from satracker.models.trackers.satracker import bf16_supported
+        results['bf16_native'] = bf16_supported(device.type)
     if device.type == 'cuda':
         results['device_name'] = torch.cuda.get_device_name(device)
     trackers = {}
     compile_kwargs = dict(mode='reduce-overhead') if device.type == 'cuda' else {}
-    if bool(getattr(model.backbone, 'supports_cache', False)):
-        uncached = copy.deepcopy(model)
-        model.test_cfg['use_cache'] = True
-        trackers['satracker_cached'] = (model, text)
-    else:
-        uncached = model
-    uncached.test_cfg['use_cache'] = False
-    trackers['satracker_uncached'] = (uncached, text)
-    if args.compile:
-        for m in {id(model): model, id(uncached): uncached}.values():
+    cached = bool(getattr(model.backbone, 'supports_cache', False))
+    ours = []
+    if cached:
+        ours.append(('satracker_cached', model, True, 'fp32'))
+        if args.bf16:
+            ours.append(('satracker_cached_bf16', copy.deepcopy(model), True, 'bf16'))
+    if not cached or not args.no_uncached:
+        ours.append(('satracker_uncached', copy.deepcopy(model) if cached else model, False,
+                     'fp32'))
+        if args.bf16 and not cached:
+            ours.append(('satracker_uncached_bf16', copy.deepcopy(model), False, 'bf16'))
+    for name, m, use_cache, precision in ours:
+        m.test_cfg.update(use_cache=use_cache, precision=precision)
+        if args.compile:
             m.compile_track(**compile_kwargs)
+        trackers[name] = (m, text)
     if args.baseline and args.baseline.lower() != 'none':
         results['baseline_config'] = args.baseline
-        trackers['baseline'] = (build_baseline(args.baseline, device), {})
+        baseline = build_baseline(args.baseline, device)
+        trackers['baseline'] = (baseline, {})
+        if args.bf16:
+            # MMTracking's STARK has no precision switch: autocast around its steps.
+            def bf16_autocast():
+                return torch.autocast(device.type, dtype=torch.bfloat16)
+            trackers['baseline_bf16'] = (copy.deepcopy(baseline), {}, bf16_autocast)
     results.update(time_trackers(trackers, frames, first_box, device, args.warmup, autocast))
 
     print(f"device: {results.get('device_name', results['device'])}, "
           f"threads {results['torch_threads']}, frame {h}x{w}, "
           f"{args.frames} frames ({args.warmup} warm-up), fp16={args.fp16}, "
-          f'compile={args.compile}')
-    for key in ('satracker_cached', 'satracker_uncached', 'baseline'):
+          f'bf16={args.bf16}, compile={args.compile}')
+    if args.bf16 and not results['bf16_native']:
+        print(f'  NOTE: this {device.type} has no native bf16 (AVX512-BF16 / AMX-BF16 on a '
+              'CPU): SATracker\'s bf16 rows fall back to fp32; the baseline\'s bf16 row is '
+              'emulated bf16')
+    for key in ('satracker_cached', 'satracker_cached_bf16', 'satracker_uncached',
+                'satracker_uncached_bf16', 'baseline', 'baseline_bf16'):
         if key in results:
             r = results[key]
-            print(f"  {key:<20s} median {r['median_ms']:8.2f} ms/frame  {r['fps']:7.1f} fps")
+            print(f"  {key:<24s} median {r['median_ms']:8.2f} ms/frame  {r['fps']:7.1f} fps")
+
+    def ratio(a, b):
+        return results[a]['median_ms'] / results[b]['median_ms']
+
     ratios = {}
-    ours = results.get('satracker_cached', results['satracker_uncached'])
-    if 'satracker_cached' in results:
-        ratios['cached/uncached'] = (results['satracker_cached']['median_ms'] /
-                                     results['satracker_uncached']['median_ms'])
+    fp32 = 'satracker_cached' if 'satracker_cached' in results else 'satracker_uncached'
+    bf16 = fp32 + '_bf16'
+    if 'satracker_cached' in results and 'satracker_uncached' in results:
+        ratios['cached/uncached'] = ratio('satracker_cached', 'satracker_uncached')
+    if bf16 in results:
+        ratios['satracker bf16/fp32'] = ratio(bf16, fp32)
     if 'baseline' in results:
-        ratios['satracker/baseline'] = ours['median_ms'] / results['baseline']['median_ms']
+        ratios['satracker/baseline'] = ratio(fp32, 'baseline')
+        if bf16 in results:
+            ratios['satracker bf16/baseline fp32'] = ratio(bf16, 'baseline')
+    if 'baseline_bf16' in results:
+        ratios['baseline bf16/fp32'] = ratio('baseline_bf16', 'baseline')
+        ratios['satracker bf16/baseline bf16'] = ratio(bf16, 'baseline_bf16')
     for key, value in ratios.items():
-        print(f'  ratio {key:<20s} {value:.3f}')
+        print(f'  ratio {key:<28s} {value:.3f}')
     results['ratios'] = ratios
     if args.json:
         with open(args.json, 'w') as f:

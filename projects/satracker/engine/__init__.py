@@ -5,6 +5,7 @@ from .atomic_checkpoint import (AtomicCheckpointHook, AtomicLocalBackend, atomic
                                 use_atomic_checkpoint_hook)
 from .checkpoint import (TRUST_FLAG, CheckpointDownloadError, UntrustedCheckpointError,
                          download_checkpoint, is_url, load_state_dict, trust_checkpoints)
+from .cpu_amp import CPUAmpOptimWrapper
 from .dist import setup_cpu_distributed
 from .resume import (ResumeError, apply_resume, checkpoint_damage,
                      select_resume_checkpoint)
@@ -14,5 +15,5 @@ __all__ = [
     'setup_cpu_distributed', 'AtomicCheckpointHook', 'AtomicLocalBackend',
     'atomic_write_bytes', 'use_atomic_checkpoint_hook', 'CheckpointDownloadError',
     'download_checkpoint', 'is_url', 'ResumeError', 'apply_resume', 'checkpoint_damage',
-    'select_resume_checkpoint'
+    'select_resume_checkpoint', 'CPUAmpOptimWrapper'
 ]

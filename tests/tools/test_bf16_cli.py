@@ -1,0 +1,100 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""bf16 on CPU from the command line: train.py --amp, test.py / demo.py --bf16."""
+import importlib.util
+import math
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+SATRACKER_DEMO = 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'
+STARK_DEMO = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
+
+
+def load_tool(repo_root, relpath):
+    spec = importlib.util.spec_from_file_location(
+        'bf16_tool_' + relpath.replace('/', '_')[:-3], osp.join(repo_root, relpath))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='checks the CPU-only selection')
+def test_train_amp_on_cpu_trains_with_the_cpu_amp_wrapper(repo_root, tmp_path, monkeypatch,
+                                                          capsys):
+    from satracker.engine import CPUAmpOptimWrapper
+    data = str(tmp_path / 'data')
+    subprocess.run([
+        sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', data,
+        '--train-videos', '2', '--test-videos', '3', '--frames', '16', '--seed', '3'
+    ], cwd=repo_root, check=True, capture_output=True)
+    train = load_tool(repo_root, 'tools/train.py')
+    runners = []
+    from_cfg = train.Runner.from_cfg
+
+    def spy(cfg):
+        runners.append(from_cfg(cfg))
+        return runners[-1]
+
+    monkeypatch.setattr(train.Runner, 'from_cfg', spy)
+    monkeypatch.chdir(repo_root)
+    train.main([
+        SATRACKER_DEMO, '--amp', '--work-dir', str(tmp_path / 'work'), '--cfg-options',
+        f'train_dataloader.dataset.data_root={data}/', 'train_cfg.max_epochs=1',
+        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'train_dataloader.sampler.samples_per_epoch=4', 'custom_hooks=[]',
+        'default_hooks.checkpoint.interval=100', 'default_hooks.logger.interval=1'
+    ])
+    assert '--amp without CUDA: CPUAmpOptimWrapper' in capsys.readouterr().out
+    runner = runners[0]
+    assert type(runner.optim_wrapper) is CPUAmpOptimWrapper
+    assert runner.iter == 2
+    loss = runner.message_hub.get_scalar('train/loss').current()
+    assert math.isfinite(loss) and loss > 0
+
+
+def test_test_bf16_sets_the_precision_and_refuses_other_trackers(repo_root, monkeypatch):
+    test = load_tool(repo_root, 'tools/test.py')
+    seen = {}
+
+    def stop(cfg, config, mode):
+        seen['precision'] = cfg.model.test_cfg.get('precision')
+        raise SystemExit(0)
+
+    monkeypatch.setattr(test, 'exit_if_missing', stop)
+    with pytest.raises(SystemExit):
+        test.main([osp.join(repo_root, SATRACKER_DEMO), '--bf16'])
+    assert seen['precision'] == 'bf16'
+    with pytest.raises(SystemExit, match='--bf16 sets SATracker'):
+        test.main([osp.join(repo_root, STARK_DEMO), '--bf16'])
+
+
+def test_demo_bf16_tracks_in_bf16(repo_root, tmp_path, monkeypatch):
+    import numpy as np
+    import cv2
+    demo = load_tool(repo_root, 'tools/demo.py')
+    frames = tmp_path / 'frames'
+    frames.mkdir()
+    rng = np.random.RandomState(0)
+    for k in range(3):
+        img = (rng.rand(96, 128, 3) * 255).astype(np.uint8)
+        img[30:60, 40 + 5 * k:70 + 5 * k] = (40, 60, 230)
+        cv2.imwrite(str(frames / f'{k:03d}.jpg'), img)
+    from satracker.models.trackers import SATracker
+    dtypes = []
+    init = SATracker.init
+
+    def spy(self, *args):
+        init(self, *args)
+        dtypes.append(self._amp_dtype)
+
+    monkeypatch.setattr(SATracker, 'init', spy)
+    boxes = demo.main([str(frames), '--text', 'the red square', '--bbox', '40,30,30,30',
+                       '--config', osp.join(repo_root, SATRACKER_DEMO), '--bf16',
+                       '--out', str(tmp_path / 'out') + '/'])
+    assert len(boxes) == 3
+    from satracker.models.trackers.satracker import bf16_supported
+    assert dtypes == [torch.bfloat16 if bf16_supported('cpu') else None]

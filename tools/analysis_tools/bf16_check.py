@@ -1,0 +1,168 @@
+# Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""bf16 on CPU: per-frame agreement of bf16 and fp32 tracking, and the CPU AMP step time.
+
+``agreement``: SATracker with ``test_cfg.precision='fp32'`` and a copy with ``'bf16'`` track the
+synthetic video of ``benchmark_speed.py``; on every frame both start from the same fp32 box (the
+fp32 tracker's previous output), so the IoU of their boxes measures what bf16 changes in one
+step (the head's output mapped to the image), not drift. Prints the mean and minimum IoU.
+
+``amp-step``: the median time of one training step (forward, backward, AdamW update) of the
+model on a random batch, with mmengine's ``OptimWrapper`` (fp32) and with
+:class:`~satracker.engine.CPUAmpOptimWrapper` (bf16 autocast), taking turns.
+
+Weights are random unless ``--checkpoint`` (weights-only) is given. See docs/speed.md.
+
+Examples:
+    python tools/analysis_tools/bf16_check.py agreement configs/satracker_tnl2k.py --frames 12
+    python tools/analysis_tools/bf16_check.py amp-step \\
+        configs/demo/satracker_tiny-minilm_2xb8_synthetic.py --batch-size 8
+"""
+import argparse
+import copy
+import json
+import statistics
+import sys
+import time
+from os import path as osp
+
+import torch
+from mmengine.config import Config, DictAction
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+import benchmark_speed as bench  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='bf16 vs fp32 on CPU')
+    parser.add_argument('mode', choices=['agreement', 'amp-step'])
+    parser.add_argument('config', help='SATracker config file')
+    parser.add_argument('--checkpoint', help='weights-only checkpoint (default: random)')
+    parser.add_argument('--tiny', action='store_true', help='tiny model (a quick check)')
+    parser.add_argument('--frames', type=int, default=12, help='agreement: frames')
+    parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640),
+                        metavar=('H', 'W'))
+    parser.add_argument('--text-len', type=int, default=30)
+    parser.add_argument('--batch-size', type=int, default=8, help='amp-step: batch size')
+    parser.add_argument('--steps', type=int, default=6, help='amp-step: steps per wrapper')
+    parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
+    parser.add_argument('--json', help='also write the results to this JSON file')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the config')
+    return parser.parse_args(argv)
+
+
+def _build(args):
+    args.device = 'cpu'
+    model = bench.build_satracker(args)
+    if args.checkpoint:
+        from satracker.engine import load_state_dict
+        missing = model.load_state_dict(load_state_dict(args.checkpoint), strict=False)
+        print(f'loaded {args.checkpoint} ({missing})')
+    return model
+
+
+def agreement(args) -> dict:
+    """Per-frame IoU of bf16 and fp32 boxes from the same fp32 start box."""
+    from mmdet.structures.bbox import bbox_overlaps, bbox_xyxy_to_cxcywh
+    model = _build(args).eval()
+    model.test_cfg['precision'] = 'fp32'
+    other = copy.deepcopy(model)
+    other.test_cfg['precision'] = 'bf16'
+    h, w = args.img_size
+    frames, first = bench.synthetic_video(args.frames, h, w)
+    g = torch.Generator().manual_seed(0)
+    text_ids = torch.randint(1000, 2000, (1, args.text_len), generator=g)
+    text_mask = torch.ones(1, args.text_len, dtype=torch.long)
+    imgs = [bench._normalise(model, f, 'cpu')[0] for f in frames]
+    ious, shifts = [], []
+    with torch.no_grad():
+        for m in (model, other):
+            m.memo.bbox = bbox_xyxy_to_cxcywh(torch.from_numpy(first))
+            m.init(imgs[0], text_ids, text_mask)
+        native = other._amp_dtype is torch.bfloat16
+        for img in imgs[1:]:
+            other.memo.bbox = model.memo.bbox.clone()
+            a = model.track(img, [])[0].bboxes
+            b = other.track(img, [])[0].bboxes
+            ious.append(float(bbox_overlaps(a, b)[0, 0]))
+            shifts.append(float((a - b).abs().max()))
+            model.memo.bbox = bbox_xyxy_to_cxcywh(a[0])
+    result = dict(bf16_native=native, frames=len(ious), mean_iou=statistics.mean(ious),
+                  min_iou=min(ious), max_abs_diff_px=max(shifts))
+    print(f"bf16 vs fp32 from the same fp32 box, {len(ious)} frames {h}x{w}: mean IoU "
+          f"{result['mean_iou']:.4f}, min IoU {result['min_iou']:.4f}, max |diff| "
+          f"{result['max_abs_diff_px']:.2f} px (bf16 native: {native})")
+    return result
+
+
+def _random_batch(model, batch_size: int, text_len: int):
+    from mmengine.structures import InstanceData
+    from mmtrack.structures import TrackDataSample
+    t = int(model.test_cfg['template_size'])
+    s = int(model.test_cfg['search_size'])
+    g = torch.Generator().manual_seed(0)
+    inputs = dict(img=torch.randn(batch_size, 1, 3, t, t, generator=g),
+                  search_img=torch.randn(batch_size, 1, 3, s, s, generator=g),
+                  text_ids=torch.randint(1000, 2000, (batch_size, text_len), generator=g),
+                  text_mask=torch.ones(batch_size, text_len, dtype=torch.long))
+    samples = []
+    for _ in range(batch_size):
+        ds = TrackDataSample()
+        box = torch.tensor([[0.3, 0.3, 0.7, 0.75]]) * s
+        ds.search_gt_instances = InstanceData(bboxes=box, labels=torch.ones(1).long())
+        ds.set_metainfo(dict(search_img_shape=(s, s, 3), text_valid=True))
+        samples.append(ds)
+    return inputs, samples
+
+
+def amp_step(args) -> dict:
+    """Median training-step time, fp32 ``OptimWrapper`` vs ``CPUAmpOptimWrapper``."""
+    from mmengine.optim import OptimWrapper
+
+    from satracker.engine import CPUAmpOptimWrapper
+    model = _build(args).train()
+    models = dict(fp32=model, bf16=copy.deepcopy(model))
+    wrappers = dict(
+        fp32=OptimWrapper(torch.optim.AdamW(models['fp32'].parameters(), lr=1e-4)),
+        bf16=CPUAmpOptimWrapper(optimizer=torch.optim.AdamW(models['bf16'].parameters(),
+                                                            lr=1e-4)))
+    inputs, samples = _random_batch(model, args.batch_size, args.text_len)
+    times = {k: [] for k in wrappers}
+    losses = {}
+    for step in range(args.steps + 1):
+        for key, wrapper in wrappers.items():
+            start = time.perf_counter()
+            with wrapper.optim_context(models[key]):
+                losses_dict = models[key].loss(inputs, samples)
+            loss = sum(v for v in losses_dict.values())
+            wrapper.update_params(loss)
+            if step > 0:  # the first step is a warm-up
+                times[key].append(time.perf_counter() - start)
+            losses[key] = float(loss)
+    result = {k: dict(median_ms=1e3 * statistics.median(v), last_loss=losses[k])
+              for k, v in times.items()}
+    result['ratio bf16/fp32'] = result['bf16']['median_ms'] / result['fp32']['median_ms']
+    print(f'training step, batch {args.batch_size}, {args.steps} timed steps, threads '
+          f'{torch.get_num_threads()}:')
+    for key in ('fp32', 'bf16'):
+        print(f"  {key}  median {result[key]['median_ms']:9.1f} ms/step  "
+              f"loss {result[key]['last_loss']:.4f}")
+    print(f"  ratio bf16/fp32 {result['ratio bf16/fp32']:.3f}")
+    return result
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cfg = Config.fromfile(args.config)  # a clear error for a missing file
+    del cfg
+    result = agreement(args) if args.mode == 'agreement' else amp_step(args)
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(result, f, indent=2)
+    return result
+
+
+if __name__ == '__main__':
+    main()
