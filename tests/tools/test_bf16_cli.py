@@ -98,3 +98,15 @@ def test_demo_bf16_tracks_in_bf16(repo_root, tmp_path, monkeypatch):
     assert len(boxes) == 3
     from satracker.models.trackers.satracker import bf16_supported
     assert dtypes == [torch.bfloat16 if bf16_supported('cpu') else None]
+
+
+def test_benchmark_speed_bf16_times_both_precisions_side_by_side(repo_root):
+    bench = load_tool(repo_root, 'tools/analysis_tools/benchmark_speed.py')
+    result = bench.main([osp.join(repo_root, 'configs/_base_/models/satracker.py'), '--tiny',
+                         '--bf16', '--no-uncached', '--frames', '3', '--warmup', '0',
+                         '--img-size', '120', '160', '--baseline', 'none'])
+    assert result['satracker_cached']['frames_timed'] == 2
+    assert result['satracker_cached_bf16']['frames_timed'] == 2
+    assert 'satracker_uncached' not in result
+    assert result['ratios']['satracker bf16/fp32'] == pytest.approx(
+        result['satracker_cached_bf16']['median_ms'] / result['satracker_cached']['median_ms'])

@@ -138,7 +138,7 @@ def amp_step(args) -> dict:
             wrapper.update_params(loss)
             if step > 0:  # the first step is a warm-up
                 times[key].append(time.perf_counter() - start)
-            losses[key] = float(loss)
+            losses[key] = loss.item()
     result = {k: dict(median_ms=1e3 * statistics.median(v), last_loss=losses[k])
               for k, v in times.items()}
     result['ratio bf16/fp32'] = result['bf16']['median_ms'] / result['fp32']['median_ms']
