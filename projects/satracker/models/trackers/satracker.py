@@ -250,7 +250,6 @@ class SATracker(BaseSingleObjectTracker):
         #: Compute dtype of the video being tracked (None: fp32), set by ``init``.
         self._amp_dtype: Optional[torch.dtype] = None
         self._track_impl = self._track_step
-        self._last_vis = None
 
     # ------------------------------------------------------------------ init
     def init_weights(self) -> None:
@@ -410,12 +409,12 @@ class SATracker(BaseSingleObjectTracker):
             the data fields ``dm_score_map`` (H_up, W_up) and
             ``search_crop_bbox`` (4,).
         """
-        self._last_vis = None
         results = super().predict(inputs, data_samples, **kwargs)
-        if self._last_vis is not None:
-            for key, value in self._last_vis.items():
-                setattr(results[0], key, value)
-        self._last_vis = None
+        for sample in results:
+            # track() returns the map with its instance; it is a per-frame data field here
+            for key in ('dm_score_map', 'search_crop_bbox'):
+                if key in sample.pred_track_instances:
+                    setattr(sample, key, sample.pred_track_instances.pop(key)[0])
         return results
 
     def predict_ope(self, inputs: dict, data_samples: List) -> List[InstanceData]:
@@ -530,17 +529,20 @@ class SATracker(BaseSingleObjectTracker):
 
         Returns:
             list[InstanceData]: ``bboxes`` (1, 4) ``x1, y1, x2, y2`` in image
-            pixels, ``scores`` (1,) = -1.
+            pixels, ``scores`` (1,) = -1, and with ``test_cfg.with_score_map``
+            ``dm_score_map`` (1, H_up, W_up) and ``search_crop_bbox`` (1, 4)
+            (:meth:`predict` moves them to the data sample).
         """
         with_map = bool(self.test_cfg.get('with_score_map', False))
         box, window, score_map = self._track_impl(
             img, self.memo.bbox, self.memo.cache, self.memo.template,
             self.memo.text_ids, self.memo.text_mask, with_map)
-        if with_map and score_map is not None:
-            self._last_vis = dict(dm_score_map=score_map, search_crop_bbox=window)
         result = InstanceData()
         result.bboxes = box[None]
         result.scores = box.new_tensor([-1.])
+        if with_map and score_map is not None:
+            result.dm_score_map = score_map[None]
+            result.search_crop_bbox = window[None]
         return [result]
 
     def compile_track(self, **compile_kwargs) -> None:
