@@ -190,3 +190,15 @@ def test_training_pipelines_on_many_samples(data, config, num_datasets, shapes):
             labels.append(int(packed['data_samples'].search_gt_instances.labels[0]))
     if 'st2' in config or 'siamese' in config:  # negative pairs are sampled too
         assert set(labels) == {0, 1}
+
+
+def test_layout_tool_refuses_bad_input_with_a_message(tmp_path):
+    tool = _load_tool(REPO, 'tools/dataset_converters/synthetic_vl_to_mmtrack.py')
+    with pytest.raises(SystemExit, match='no videos in train/ or test/'):
+        tool.main(['-i', str(tmp_path), '-o', str(tmp_path / 'out')])
+    video = tmp_path / 'bad' / 'train' / 'v1'
+    (video / 'imgs').mkdir(parents=True)
+    (video / 'imgs' / '00001.jpg').write_bytes(b'')
+    (video / 'groundtruth.txt').write_text('1,2,3,4\n1,2,x,4\n')
+    with pytest.raises(SystemExit, match=r'groundtruth.txt, line 2: not x,y,w,h'):
+        tool.main(['-i', str(tmp_path / 'bad'), '-o', str(tmp_path / 'out')])
