@@ -6,9 +6,10 @@ from .modamixer import ModaMixer
 from .sam import SemanticAwareModule
 from .tem import TargetEnhanceModule
 from .text_encoder import StagedBertEncoder, bert_additive_mask
+from .text_ops import additive_text_mask, masked_mean
 
 __all__ = [
     'QuickGELU', 'build_activation', 'ConvTokenEmbedding',
     'TargetEnhanceModule', 'SemanticAwareModule', 'ModaMixer',
-    'StagedBertEncoder', 'bert_additive_mask'
+    'StagedBertEncoder', 'bert_additive_mask', 'additive_text_mask', 'masked_mean'
 ]

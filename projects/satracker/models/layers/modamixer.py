@@ -8,20 +8,7 @@ from mmtrack.registry import MODELS
 from torch import Tensor
 
 from .tem import init_cvt_weights
-
-
-def masked_mean(text: Tensor, text_mask: Tensor) -> Tensor:
-    """Mean of the real tokens.
-
-    Args:
-        text (Tensor): (B, L, D).
-        text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
-
-    Returns:
-        Tensor: (B, D).
-    """
-    m = text_mask.to(text.dtype)[:, :, None]
-    return (text * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
+from .text_ops import masked_mean
 
 
 @MODELS.register_module()

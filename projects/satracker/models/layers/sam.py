@@ -9,20 +9,7 @@ from mmtrack.registry import MODELS
 from torch import Tensor
 
 from .tem import init_cvt_weights
-
-
-def additive_text_mask(text_mask: Tensor, dtype: torch.dtype) -> Tensor:
-    """HF-style 1/0 token mask -> additive attention bias.
-
-    Args:
-        text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
-        dtype (torch.dtype): Dtype of the attention scores.
-
-    Returns:
-        Tensor: (B, 1, 1, L); 0 for real tokens, the dtype's most negative value for padding.
-    """
-    return (1.0 -
-            text_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+from .text_ops import additive_text_mask
 
 
 @MODELS.register_module()

@@ -2,30 +2,17 @@
 """StagedBertEncoder: BERT split into stages that interleave with the SLB's stages."""
 from typing import List, Optional, Sequence, Union
 
-import torch
 from mmengine.model import BaseModule
 from mmtrack.registry import MODELS
 from torch import Tensor
 
+from .text_ops import additive_text_mask
+
 TEXT_MODES = ('sync', 'async')
 
 
-def bert_additive_mask(text_mask: Tensor, dtype: torch.dtype) -> Tensor:
-    """HF 1/0 token mask -> the additive float mask BERT's layers take.
-
-    A float additive mask is right for both the ``eager`` and the ``sdpa`` attention of
-    transformers 5.x; a bool mask would be *added* (as 0/1) by ``eager`` and is wrong there.
-
-    Args:
-        text_mask (Tensor): (B, L), 1 = real token, 0 = padding.
-        dtype (torch.dtype): Dtype of the hidden states.
-
-    Returns:
-        Tensor: (B, 1, 1, L), 0 for real tokens and the most negative value of ``dtype``
-        for padding.
-    """
-    return (1.0 -
-            text_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+#: The additive mask BERT's layers take (same as the SAM's).
+bert_additive_mask = additive_text_mask
 
 
 #: HuggingFace ``model_type`` values whose encoder has BERT's structure (embeddings, then

@@ -7,6 +7,8 @@ from mmengine.model import BaseModule
 from mmtrack.registry import MODELS
 from torch import Tensor
 
+from ..layers.text_ops import masked_mean
+
 
 def sentence_vector(text_feat: Tensor,
                     text_mask: Tensor,
@@ -27,8 +29,7 @@ def sentence_vector(text_feat: Tensor,
         return text_feat[:, 0]
     if reduction != 'mean':
         raise ValueError(f'reduction must be "mean" or "cls", got {reduction!r}')
-    mask = text_mask.to(text_feat.dtype).unsqueeze(-1)  # (B, L, 1)
-    return (text_feat * mask).sum(1) / mask.sum(1).clamp(min=1.)
+    return masked_mean(text_feat, text_mask)
 
 
 def in_box_label_map(gt_bboxes: Tensor, img_size: Tuple[int, int],

@@ -13,9 +13,7 @@ from mmtrack.registry import MODELS
 from mmtrack.structures.bbox import quad2bbox_cxcywh
 from torch import Tensor
 
-#: Prefixes of checkpoints that would be downloaded by ``init_weights()``.
-_REMOTE_PREFIXES = ('torchvision://', 'modelzoo://', 'open-mmlab://', 'openmmlab://',
-                    'mmcls://', 'http://', 'https://', 'pavi://', 's3://')
+from ...utils.prerequisites import REMOTE_PREFIXES
 
 #: Test-time settings (docs/model.md; STARK's factors and sizes).
 DEFAULT_TEST_CFG = dict(
@@ -266,7 +264,7 @@ class SATracker(BaseSingleObjectTracker):
             inits = init_cfg if isinstance(init_cfg, (list, tuple)) else [init_cfg]
             for init in inits:
                 ckpt = init.get('checkpoint') if isinstance(init, dict) else None
-                if isinstance(ckpt, str) and ckpt.startswith(_REMOTE_PREFIXES):
+                if isinstance(ckpt, str) and ckpt.startswith(REMOTE_PREFIXES):
                     raise RuntimeError(
                         f'{name or "model"}.init_cfg loads "{ckpt}", which would be '
                         'downloaded; SATracker only loads local files. Point it to a '
