@@ -1,7 +1,7 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """vl_sot_eval on hand-made videos; every expected number is worked out by hand below.
 
-Conventions used in the hand computations (DESIGN §7, pytracking protocol):
+Conventions used in the hand computations (docs/evaluation.md, pytracking protocol):
 - success thresholds t_k = 0.05 k, k = 0..20, a frame hits when IoU > t_k, so an IoU of 1
   hits 20 of the 21 thresholds (IoU > 1.0 is false): a perfect track scores 100 * 20/21;
 - precision: centre error <= 20 px; normalised precision: error / GT size <= 0.20;

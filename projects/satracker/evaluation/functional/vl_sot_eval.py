@@ -7,7 +7,7 @@ Two protocols are implemented (own code, written from reading the reference tool
 of trackers (and the SATracker paper) report with, i.e. pytracking's
 ``pytracking/analysis/extract_results.py`` (``calc_seq_err_robust``, ``calc_err_center``,
 ``calc_iou_overlap``, ``extract_results``) and ``plot_results.py`` (``get_auc_curve``,
-``get_prec_curve``), with OSTrack's valid-frame rule (DESIGN §7):
+``get_prec_curve``), with OSTrack's valid-frame rule (docs/evaluation.md):
 
 1. boxes are ``x, y, w, h``; a prediction with zero width or height takes the previous frame's
    prediction (after that replacement, so a run of them chains back to the last good one); this
