@@ -1,6 +1,7 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """Tiny dataset trees in the real layouts of TNL2K, OTB99-Lang and LaSOT, each with the
-defects of the public releases (the tests write them in tmp_path), and small writers."""
+defects of the public releases (the tests write them in tmp_path), of the phase-1 sets
+GOT-10k, TrackingNet and COCO, and small writers."""
 import json
 import os
 import os.path as osp
@@ -37,8 +38,13 @@ def gt_lines(n, sep=',', box=(20, 10, 20, 20)):
     return '\n'.join(sep.join(str(v) for v in (x + i % 3, y, w, h)) for i in range(n)) + '\n'
 
 
-def make_tnl2k_tree(root):
-    """A TNL2K release with each defect; returns what the tests expect of it."""
+def make_tnl2k_tree(root, defects=True):
+    """A TNL2K release with each defect; returns what the tests expect of it.
+
+    With ``defects=False`` only videos without defects are written (Good_video and
+    Tab_video in train, both test videos with all frames readable): a set that trains and
+    tests end to end.
+    """
     train, test = osp.join(root, 'train'), osp.join(root, 'test')
 
     def video(split_dir, name, frame_names, gt_text, lang, lang_encoding='utf-8'):
@@ -56,10 +62,21 @@ def make_tnl2k_tree(root):
     # Names and extensions vary between videos (TNL2K): png, jpg, prefixed names.
     video(train, 'Good_video', [f'{i:05d}.png' for i in range(1, 9)], gt_lines(8),
           'the red car on the left\n')
-    video(train, 'Extra_rows', [f'img_{i}.jpg' for i in range(1, 7)], gt_lines(8),
-          'a man in black\n')
+    test_videos = [
+        ('Test_video_1', [f'{i:05d}.jpg' for i in range(1, 7)], 6, 'the red car\n'),
+        ('Test_video_2', [f'{i:05d}.jpg' for i in range(1, 6)], 5,
+         'the 红色 ball near the café\n')]
+    for name, frames, n, lang in test_videos:
+        video(test, name, frames, gt_lines(n), lang)
+    if not defects:
+        video(train, 'Tab_video', [f'{i:04d}.jpg' for i in range(0, 8)], gt_lines(8, '\t'),
+              'the white dog\n')
+        return dict(train_videos=['Good_video', 'Tab_video'], train_lengths=[8, 8],
+                    test_videos=[v[0] for v in test_videos], test_lengths=[6, 5])
     video(train, 'Few_rows', [f'{i:04d}.jpg' for i in range(0, 8)], gt_lines(6, '\t'),
           'the white dog\n')
+    video(train, 'Extra_rows', [f'img_{i}.jpg' for i in range(1, 7)], gt_lines(8),
+          'a man in black\n')
     video(train, 'Empty_lang', [f'{i:05d}.jpg' for i in range(1, 9)], gt_lines(8, ' '),
           '')
     video(train, 'No_lang', [f'{i:05d}.jpg' for i in range(1, 9)], gt_lines(8), None)
@@ -72,16 +89,13 @@ def make_tnl2k_tree(root):
                  'the caf\xe9 sign on the right\n', 'cp1252')
     write_text(osp.join(vdir, 'imgs', '00009.pn_error'), b'\x00garbage')
 
-    video(test, 'Test_video_1', [f'{i:05d}.jpg' for i in range(1, 7)], gt_lines(6),
-          'the red car\n')
     write_text(osp.join(test, 'Test_video_1', 'imgs', '00003.jpg'), b'not a jpeg at all')
-    video(test, 'Test_video_2', [f'{i:05d}.jpg' for i in range(1, 6)], gt_lines(5),
-          'the 红色 ball near the café\n')
     return dict(
         # In the converter's (natural, case-insensitive) order.
         train_videos=['Empty_lang', 'Extra_rows', 'Few_rows', 'Good_video',
                       'Invalid_boxes', 'No_lang', 'Non_utf8'],
         train_lengths=[8, 6, 6, 8, 8, 8, 8],
+        test_videos=[v[0] for v in test_videos],
         test_lengths=[6, 5],
         unreadable=osp.join(test, 'Test_video_1', 'imgs', '00003.jpg'))
 
@@ -152,3 +166,56 @@ def dump_json(path, obj):
     os.makedirs(osp.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
         json.dump(obj, f)
+
+
+# ----------------------------------------------------------------- phase-1 sets
+#: MMTracking's header of the GOT-10k / TrackingNet info files.
+MMTRACK_INFO_HEADER = ('The format of each line in this txt is '
+                       '(video_path,annotation_path,start_frame_id,end_frame_id)')
+
+
+def make_got10k_tree(root):
+    """GOT-10k ``train/GOT-10k_Train_00000{1,2}/`` (8 frames each, absence / cover labels)
+    and MMTracking's ``annotations/got10k_train_vot_infos.txt``; video 1 is an ant (its
+    ``meta_info.ini``), video 2 has no ``meta_info.ini`` (empty sentence, a warning)."""
+    from satracker.datasets.vl_sot_io import write_info_file
+    for k, cls in ((1, 'ant'), (2, None)):
+        v = osp.join(root, 'train', f'GOT-10k_Train_00000{k}')
+        for i in range(1, 9):
+            write_img(osp.join(v, f'{i:08d}.jpg'))
+        write_text(osp.join(v, 'groundtruth.txt'), gt_lines(8))
+        write_text(osp.join(v, 'absence.label'), '0\n' * 8)
+        write_text(osp.join(v, 'cover.label'), '8\n' * 8)
+        if cls:
+            write_text(osp.join(v, 'meta_info.ini'),
+                       f'[METAINFO]\nurl: x\nobject_class: {cls}\nmotion_class: walking\n')
+    write_info_file(osp.join(root, 'annotations', 'got10k_train_vot_infos.txt'), [
+        (f'train/GOT-10k_Train_00000{k}', f'train/GOT-10k_Train_00000{k}/groundtruth.txt',
+         1, 8) for k in (1, 2)
+    ], header=MMTRACK_INFO_HEADER)
+
+
+def make_trackingnet_tree(root):
+    """TrackingNet ``TRAIN_0/frames/vid_a/{0..7}.jpg`` + ``TRAIN_0/anno/vid_a.txt`` and
+    MMTracking's ``annotations/trackingnet_train_infos.txt`` (no language)."""
+    from satracker.datasets.vl_sot_io import write_info_file
+    v = osp.join(root, 'TRAIN_0', 'frames', 'vid_a')
+    for i in range(8):
+        write_img(osp.join(v, f'{i}.jpg'))
+    write_text(osp.join(root, 'TRAIN_0', 'anno', 'vid_a.txt'), gt_lines(8))
+    write_info_file(osp.join(root, 'annotations', 'trackingnet_train_infos.txt'),
+                    [('TRAIN_0/frames/vid_a', 'TRAIN_0/anno/vid_a.txt', 0, 7)],
+                    header=MMTRACK_INFO_HEADER)
+
+
+def make_coco_tree(root):
+    """COCO ``train2017/000001.jpg`` with ``annotations/instances_train2017.json``: one car
+    and one crowd person (which the SOT dataset leaves out)."""
+    write_img(osp.join(root, 'train2017', '000001.jpg'))
+    dump_json(osp.join(root, 'annotations', 'instances_train2017.json'), dict(
+        images=[dict(id=1, file_name='000001.jpg', height=IMG_H, width=IMG_W)],
+        annotations=[dict(id=1, image_id=1, category_id=3, bbox=[20, 10, 20, 20],
+                          area=400, iscrowd=0),
+                     dict(id=2, image_id=1, category_id=5, bbox=[1, 1, 10, 10],
+                          area=100, iscrowd=1)],
+        categories=[dict(id=3, name='car'), dict(id=5, name='person')]))
