@@ -55,6 +55,6 @@ def test_registered_names_resolve_in_the_mmtrack_scope():
 def test_register_all_modules_sets_mmtrack_scope():
     register_all_modules(init_default_scope=True)
     assert DefaultScope.get_current_instance().scope_name == 'mmtrack'
-    # mmtrack's own modules are there too (54 models at least, as measured when the stack was pinned)
+    # mmtrack's own modules are there too (at least the 54 models measured when pinning)
     assert len(MODELS.module_dict) >= 54
     assert mmengine.__version__ == '0.10.7'

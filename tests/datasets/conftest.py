@@ -38,15 +38,21 @@ def seeded():
 
 @pytest.fixture(scope='session')
 def vl_configs():
-    """The dataset base configs, loaded once."""
+    """The dataset base configs, loaded once, with the tokenizer filled in as the tools do
+    (no model here: bert-base-uncased's vocabulary, shipped offline)."""
     from mmengine.config import Config
+
+    from satracker.utils import resolve_tokenizer_paths
     here = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
     base = osp.join(here, 'configs', '_base_', 'datasets')
-    return {
+    configs = {
         name: Config.fromfile(osp.join(base, f'{name}.py'))
         for name in ('vl_sot_train', 'tnl2k', 'otb99_lang', 'lasot_lang',
                      'stark_phase1_vl', 'synthetic_vl')
     }
+    for cfg in configs.values():
+        resolve_tokenizer_paths(cfg)
+    return configs
 
 
 @pytest.fixture(scope='session', autouse=True)

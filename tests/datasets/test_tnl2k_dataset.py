@@ -1,5 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""TNL2K: converter + dataset on a tiny release with every defect listed in docs/dataset_prepare.md."""
+"""TNL2K: converter + dataset on a tiny release with every defect of docs/dataset_prepare.md."""
 import copy
 import json
 import os.path as osp

@@ -116,6 +116,8 @@ def test_the_dataset_config_reads_the_generated_folder(synthetic):
     np.random.seed(0)
     cfg = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'datasets',
                                    'synthetic_vl.py'))
+    from satracker.utils import resolve_tokenizer_paths
+    resolve_tokenizer_paths(cfg)  # as the tools do
     train_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
     train_cfg.data_root = out
     train = DATASETS.build(train_cfg)
