@@ -48,7 +48,8 @@ class Missing:
 
     Attributes:
         key (str): The config key that names it (``load_from``,
-            ``train_dataloader.dataset.datasets[0].ann_file``, ...).
+            ``train_dataloader.dataset.datasets.0.ann_file``, ...), usable as a
+            ``--cfg-options`` key.
         what (str): What it is, in words.
         path (str): The path that does not exist (or the remote name that cannot work).
         remedy (str): The command (or action) that makes it.
