@@ -14,15 +14,14 @@ Checkpoints saved by :class:`~satracker.engine.AtomicCheckpointHook` are never t
 covers those of older runs and other writers (a full disk, a copy cut short).
 """
 import glob
-import logging
 import os
 import os.path as osp
 import re
+import sys
 import zipfile
 from typing import List, Optional, Tuple
 
 from mmengine.config import Config
-from mmengine.logging import print_log
 
 from .atomic_checkpoint import PARTIAL_SUFFIX
 
@@ -138,10 +137,10 @@ def select_resume_checkpoint(work_dir: str,
         if damage is None:
             if verbose:
                 path, why = tried[0]
-                print_log(
-                    f'--resume: "{path}" (named by last_checkpoint) {why}; resuming from '
-                    f'"{candidate}", the newest intact checkpoint, instead.',
-                    logger='current', level=logging.WARNING)
+                # plain stderr: this runs before the Runner and its logger exist
+                print(f'WARNING: --resume: "{path}" (named by last_checkpoint) {why}; '
+                      f'resuming from "{candidate}", the newest intact checkpoint, instead.',
+                      file=sys.stderr, flush=True)
             return candidate
         tried.append((candidate, damage))
     listing = '; '.join(f'"{path}" {why}' for path, why in tried)
@@ -198,8 +197,8 @@ def apply_resume(cfg: Config, resume: str) -> Optional[str]:
         raise SystemExit(f'train.py: error: {error}' if rank == 0 else 1) from None
     if rank == 0 and resume == 'auto' and osp.isdir(cfg.work_dir):
         for path in remove_partial_files(cfg.work_dir):
-            print_log(f'removed "{path}", left by an interrupted checkpoint save',
-                      logger='current')
+            print(f'removed "{path}", left by an interrupted checkpoint save',
+                  file=sys.stderr, flush=True)
     cfg.resume = True
     cfg.load_from = checkpoint
     return checkpoint
