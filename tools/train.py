@@ -74,7 +74,7 @@ def main(argv=None):
     if args.resume is not None:
         # The checkpoint is checked before any process group: a torn one named by
         # last_checkpoint gives way to the newest intact one, or rank 0 exits with a message.
-        apply_resume(cfg, args.resume)
+        apply_resume(cfg, args.resume, quiet=args.check_only)
 
     if not cfg.get('resume'):
         # Before any process group: every missing file at once, by rank 0, exit status 2.

@@ -172,7 +172,7 @@ def launch_rank(launcher: str) -> int:
     return int(os.environ.get(variable, 0)) if variable else 0
 
 
-def apply_resume(cfg: Config, resume: str) -> Optional[str]:
+def apply_resume(cfg: Config, resume: str, quiet: bool = False) -> Optional[str]:
     """What ``tools/train.py --resume [PATH]`` does before the runner is built.
 
     Sets ``cfg.resume`` and ``cfg.load_from`` to the checkpoint
@@ -182,6 +182,8 @@ def apply_resume(cfg: Config, resume: str) -> Optional[str]:
     Args:
         cfg (Config): The run's config (``work_dir`` and ``launcher`` set), changed in place.
         resume (str): ``'auto'`` or a checkpoint path.
+        quiet (bool): Only check (``--check-only``, run once by ``tools/dist_train.sh`` before
+            the processes start): no fallback warning, nothing removed; errors still stop.
 
     Returns:
         str | None: The checkpoint the run resumes from.
@@ -192,10 +194,11 @@ def apply_resume(cfg: Config, resume: str) -> Optional[str]:
     """
     rank = launch_rank(cfg.get('launcher', 'none'))
     try:
-        checkpoint = select_resume_checkpoint(cfg.work_dir, resume, verbose=rank == 0)
+        checkpoint = select_resume_checkpoint(cfg.work_dir, resume,
+                                              verbose=rank == 0 and not quiet)
     except ResumeError as error:
         raise SystemExit(f'train.py: error: {error}' if rank == 0 else 1) from None
-    if rank == 0 and resume == 'auto' and osp.isdir(cfg.work_dir):
+    if rank == 0 and not quiet and resume == 'auto' and osp.isdir(cfg.work_dir):
         for path in remove_partial_files(cfg.work_dir):
             print(f'removed "{path}", left by an interrupted checkpoint save',
                   file=sys.stderr, flush=True)
