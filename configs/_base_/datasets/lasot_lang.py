@@ -3,6 +3,7 @@
 # Prepare: docs/dataset_prepare.md (tools/dataset_converters/lasot/gen_lasot_lang_infos.py;
 # MMTracking's lasot_test_infos.txt works too: nlp.txt is then found next to img/).
 # Keys are disjoint from the train bases and the schedules (see tnl2k.py).
+_base_ = ['./vl_sot_test.py']
 dataset_type = 'LaSOTLangDataset'
 data_root = 'data/LaSOT/'
 
@@ -14,19 +15,13 @@ test_pipeline = [
 ]
 
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='VideoSampler'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/lasot_test_infos.txt',
         data_prefix=dict(img_path='LaSOTBenchmark'),
-        pipeline=test_pipeline,
-        test_mode=True))
+        pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
-val_evaluator = dict(type='VLSOTMetric', use_visibility=True)
+val_evaluator = dict(use_visibility=True)
 test_evaluator = val_evaluator

@@ -1,6 +1,7 @@
 # OTB99-Lang test split (48 videos) for validation and testing.
 # Prepare: docs/dataset_prepare.md (tools/dataset_converters/otb99_lang/gen_otb99_lang_infos.py).
 # Keys are disjoint from the train bases and the schedules (see tnl2k.py).
+_base_ = ['./vl_sot_test.py']
 dataset_type = 'OTB99LangDataset'
 data_root = 'data/OTB99-Lang/'
 
@@ -12,19 +13,9 @@ test_pipeline = [
 ]
 
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='VideoSampler'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/otb99_lang_test_infos.txt',
-        data_prefix=dict(img_path=''),
-        pipeline=test_pipeline,
-        test_mode=True))
+        pipeline=test_pipeline))
 test_dataloader = val_dataloader
-
-val_evaluator = dict(type='VLSOTMetric')
-test_evaluator = val_evaluator

@@ -2,6 +2,7 @@
 # Prepare: docs/dataset_prepare.md (tools/dataset_converters/tnl2k/gen_tnl2k_infos.py).
 # Keys are disjoint from the train bases (vl_sot_train.py, stark_phase1_vl.py) and from
 # the schedules (which hold val_cfg / test_cfg), so a config can inherit one of each.
+_base_ = ['./vl_sot_test.py']
 dataset_type = 'TNL2KDataset'
 data_root = 'data/TNL2K/'
 
@@ -14,19 +15,9 @@ test_pipeline = [
 ]
 
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='VideoSampler'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/tnl2k_test_infos.txt',
-        data_prefix=dict(img_path=''),
-        pipeline=test_pipeline,
-        test_mode=True))
+        pipeline=test_pipeline))
 test_dataloader = val_dataloader
-
-val_evaluator = dict(type='VLSOTMetric')
-test_evaluator = val_evaluator

@@ -1,36 +1,12 @@
-# The LaSOT test split (280 videos) for MMTracking's vision-only baselines in configs/baselines/:
-# the dataset and evaluator of configs/_base_/datasets/lasot_lang.py, with a test pipeline without
-# the tokenizer (STARK and SiamRPN++ ignore the sentence). A separate file because MMTracking's
-# configs define `data_root` as well and mmengine refuses a key that two bases define;
-# tests/test_baseline_configs.py checks that it stays in step with lasot_lang.py. Not-visible
-# frames (full occlusion, out of view) count as misses, as in LaSOT.
-custom_imports = dict(imports=['satracker'], allow_failed_imports=False)
-
-baseline_test_pipeline = [
-    dict(type='LoadTrackImageFromFile'),
-    dict(type='LoadTrackAnnotations', with_instance_id=False),
-    # SATracker's packer keeps the dataset's video name, which names the result files
-    dict(type='PackVLTrackInputs', pack_single_img=True)
-]
-
+# The LaSOT test split (280 videos; not-visible frames count as misses, as in LaSOT) for
+# MMTracking's baselines, as configs/_base_/datasets/lasot_lang.py has it for SATracker.
+_base_ = ['./vl_test.py']
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='VideoSampler'),
     dataset=dict(
         type='LaSOTLangDataset',
         data_root='data/LaSOT/',
         ann_file='annotations/lasot_test_infos.txt',
-        data_prefix=dict(img_path='LaSOTBenchmark'),
-        pipeline=baseline_test_pipeline,
-        test_mode=True))
+        data_prefix=dict(img_path='LaSOTBenchmark')))
 test_dataloader = val_dataloader
-
-val_evaluator = dict(type='VLSOTMetric', use_visibility=True)
+val_evaluator = dict(use_visibility=True)
 test_evaluator = val_evaluator
-
-# MMTracking's configs take their loops from their dataset bases, which these replace.
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')

@@ -1,0 +1,15 @@
+# What every vision-language test split shares: one video at a time (VideoSampler, batch 1),
+# VLSOTMetric (pytracking protocol). A test base (tnl2k.py, otb99_lang.py, lasot_lang.py, and
+# configs/baselines/_base_/vl_test_*.py) adds its dataset's type, root, info file and pipeline
+# to val_dataloader.dataset and repeats `test_dataloader = val_dataloader`.
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='VideoSampler'),
+    dataset=dict(data_prefix=dict(img_path=''), test_mode=True))
+test_dataloader = val_dataloader
+
+val_evaluator = dict(type='VLSOTMetric')
+test_evaluator = val_evaluator
