@@ -3,17 +3,21 @@
 PYTHON := .venv/bin/python
 PYTEST_ARGS ?= -q
 
-.PHONY: install test demo clean-demo help
+.PHONY: install lint test demo clean-demo help
 
 help:
 	@echo "make demo     install if needed, then the main job on synthetic VL data (CPU)"
 	@echo "make test     install if needed, then the test suite"
 	@echo "make install  only the install into .venv (mmcv wheel cached in ~/.cache/satracker)"
+	@echo "make lint     flake8 over projects, tools, tests and configs (make test runs it first)"
 
 install:
 	@bash scripts/install.sh
 
-test: install
+lint: install
+	@$(PYTHON) -m flake8 projects tools tests configs && echo "flake8: clean"
+
+test: install lint
 	@$(PYTHON) -m pytest tests $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating as a failure"; exit 1; fi; \
 	exit $$rc
