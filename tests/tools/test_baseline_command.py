@@ -6,23 +6,19 @@ The README's commands are run as written (in this process, through each tool's `
 a one-iteration budget in one process, a smaller synthetic set, and as the SATracker folder
 the tiny demo SATracker tested untrained (its text encoder is the real MiniLM).
 """
-import importlib.util
 import json
 import os.path as osp
 
 import pytest
 import torch
+from tool_loading import load_tool
 
 STARK_TINY = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
 SATRACKER_TINY = 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'
 
 
 def _main(repo_root, relpath):
-    spec = importlib.util.spec_from_file_location(
-        'tool_' + relpath.replace('/', '_')[:-3], osp.join(repo_root, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main
+    return load_tool(repo_root, relpath).main
 
 
 @pytest.mark.slow

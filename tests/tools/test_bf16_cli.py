@@ -1,6 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """bf16 on CPU from the command line: train.py --amp, test.py / demo.py --bf16."""
-import importlib.util
 import math
 import os.path as osp
 import subprocess
@@ -8,17 +7,10 @@ import sys
 
 import pytest
 import torch
+from tool_loading import load_tool
 
 SATRACKER_DEMO = 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'
 STARK_DEMO = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
-
-
-def load_tool(repo_root, relpath):
-    spec = importlib.util.spec_from_file_location(
-        'bf16_tool_' + relpath.replace('/', '_')[:-3], osp.join(repo_root, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='checks the CPU-only selection')

@@ -16,7 +16,6 @@ The tools run in this process (the suite pays the imports once); the global stat
 change (deterministic algorithms) is restored after each test.
 """
 import glob
-import importlib.util
 import math
 import os.path as osp
 import re
@@ -24,20 +23,13 @@ import re
 import numpy as np
 import pytest
 import torch
+from tool_loading import load_tool as _load_tool
 
 ST1 = 'mmtrack::sot/stark/stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_{}.py'
 ST2 = 'mmtrack::sot/stark/stark-st2_r50_8xb16-50e_got10k-lasot-trackingnet-coco_{}.py'
 RPN = 'mmtrack::sot/siamese_rpn/siamese-rpn_r50_8xb28-20e_imagenetvid-imagenetdet-coco_{}.py'
 TEST_FRAMES = 5
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def _load_tool(repo_root, relpath):
-    spec = importlib.util.spec_from_file_location(
-        'tool_' + relpath.replace('/', '_')[:-3], osp.join(repo_root, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')

@@ -4,18 +4,10 @@
 The tools are loaded from their files and called in-process (``main(argv)``), so the suite
 pays the mmtrack import once; tools/dist_train.sh is run for real in test_dist_train_cpu.py.
 """
-import importlib.util
 import os.path as osp
 
 import pytest
-
-
-def load_tool(repo_root, relpath):
-    spec = importlib.util.spec_from_file_location(
-        'tool_' + relpath.replace('/', '_')[:-3], osp.join(repo_root, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tool_loading import load_tool
 
 
 def help_text(repo_root, relpath, capsys):

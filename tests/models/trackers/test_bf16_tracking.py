@@ -11,6 +11,7 @@ from mmdet.structures.bbox import bbox_overlaps, bbox_xyxy_to_cxcywh
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmtrack.registry import MODELS
+from tracker_fixtures import build_tiny_tracker
 
 import satracker  # noqa: F401
 from satracker.apis import tiny_model_cfg
@@ -26,12 +27,7 @@ needs_bf16 = pytest.mark.skipif(not satracker_module.bf16_supported('cpu'),
 
 @pytest.fixture(scope='module')
 def fp32_model():
-    init_default_scope('mmtrack')
-    cfg = tiny_model_cfg(Config.fromfile(BASE).model.to_dict())
-    torch.manual_seed(0)
-    model = MODELS.build(cfg)
-    model.init_weights()
-    return model.eval()
+    return build_tiny_tracker().eval()
 
 
 def _bf16(model):

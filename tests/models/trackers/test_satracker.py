@@ -9,6 +9,7 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 from mmtrack.registry import MODELS
 from mmtrack.structures import TrackDataSample
+from tracker_fixtures import build_tiny_tracker
 
 import satracker  # noqa: F401
 from satracker.apis import tiny_model_cfg
@@ -19,14 +20,7 @@ BASE = osp.join(REPO, 'configs/_base_/models/satracker.py')
 ABL = osp.join(REPO, 'configs/satracker/ablations')
 
 
-def _build(config=BASE, **test_cfg):
-    init_default_scope('mmtrack')
-    cfg = tiny_model_cfg(Config.fromfile(config).model.to_dict())
-    cfg['test_cfg'].update(test_cfg)
-    torch.manual_seed(0)
-    model = MODELS.build(cfg)
-    model.init_weights()
-    return model
+_build = build_tiny_tracker
 
 
 def _train_batch(n=2, length=12):

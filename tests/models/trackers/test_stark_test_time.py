@@ -5,15 +5,12 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 from mmtrack.models.track_heads.stark_head import StarkHead
-from mmtrack.registry import MODELS
+from tracker_fixtures import build_tiny_tracker
 from mmtrack.structures import TrackDataSample
 
 import satracker  # noqa: F401
-from satracker.apis import tiny_model_cfg
 from satracker.datasets.transforms.cropping import SeqCropLikeStarkNp2
 from satracker.models.trackers import clip_box
 
@@ -68,12 +65,7 @@ def test_clip_box_matches_the_definition_on_random_boxes_and_differs_from_mmtrac
 
 @pytest.fixture(scope='module')
 def model():
-    init_default_scope('mmtrack')
-    cfg = tiny_model_cfg(Config.fromfile(BASE).model.to_dict())
-    torch.manual_seed(0)
-    m = MODELS.build(cfg)
-    m.init_weights()
-    return m.eval()
+    return build_tiny_tracker().eval()
 
 
 def _normalise(model, bgr):

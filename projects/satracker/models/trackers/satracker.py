@@ -459,10 +459,12 @@ class SATracker(BaseSingleObjectTracker):
             text_ids (Tensor): (1, L) token ids.
             text_mask (Tensor): (1, L), 1 = real token.
         """
+        # the crops' outside-image value is the video's: computed once, reused every frame
+        self.memo.pad_value = self.crop_pad_value(img)
         template, _ = crop_square(img, self.memo.bbox,
                                   self.test_cfg['template_factor'],
                                   int(self.test_cfg['template_size']),
-                                  self.crop_pad_value(img))
+                                  self.memo.pad_value)
         self.memo.text_ids = text_ids
         self.memo.text_mask = text_mask
         self._amp_dtype = self.compute_dtype(img.device.type)
@@ -476,8 +478,9 @@ class SATracker(BaseSingleObjectTracker):
             self.memo.template = template
 
     def _track_step(self, img: Tensor, bbox_cxcywh: Tensor, cache, template,
-                    text_ids: Tensor, text_mask: Tensor,
-                    with_score_map: bool) -> Tuple[Tensor, Tensor, Optional[Tensor]]:
+                    text_ids: Tensor, text_mask: Tensor, with_score_map: bool,
+                    pad_value: Optional[Tensor] = None
+                    ) -> Tuple[Tensor, Tensor, Optional[Tensor]]:
         """One tracking step as a pure tensor function (``torch.compile``-able).
 
         Args:
@@ -489,6 +492,8 @@ class SATracker(BaseSingleObjectTracker):
             text_ids (Tensor): (1, L).
             text_mask (Tensor): (1, L).
             with_score_map (bool): Also return the dense matching map.
+            pad_value (Tensor, optional): (1, C, 1, 1) the crop's outside-image value,
+                :meth:`crop_pad_value` of the video (computed here when not given).
 
         Returns:
             tuple: the box (4,) ``x1, y1, x2, y2`` clipped to the image
@@ -496,9 +501,10 @@ class SATracker(BaseSingleObjectTracker):
             search window (4,) and the matching map (H_up, W_up) or None.
         """
         size = int(self.test_cfg['search_size'])
+        if pad_value is None:
+            pad_value = self.crop_pad_value(img)
         search, window = crop_square(img, bbox_cxcywh,
-                                     self.test_cfg['search_factor'], size,
-                                     self.crop_pad_value(img))
+                                     self.test_cfg['search_factor'], size, pad_value)
         with self._autocast(img.device.type):
             if cache is not None:
                 feats = self.backbone.forward_search(search, cache)
@@ -534,7 +540,7 @@ class SATracker(BaseSingleObjectTracker):
         with_map = bool(self.test_cfg.get('with_score_map', False))
         box, window, score_map = self._track_impl(
             img, self.memo.bbox, self.memo.cache, self.memo.template,
-            self.memo.text_ids, self.memo.text_mask, with_map)
+            self.memo.text_ids, self.memo.text_mask, with_map, self.memo.pad_value)
         result = InstanceData()
         result.bboxes = box[None]
         result.scores = box.new_tensor([-1.])
