@@ -23,6 +23,7 @@ from typing import List, Optional, Tuple
 
 from mmengine.config import Config
 
+from ..utils.prerequisites import is_main_process
 from .atomic_checkpoint import PARTIAL_SUFFIX
 
 #: Names mmengine's CheckpointHook gives checkpoints by default.
@@ -162,16 +163,6 @@ def remove_partial_files(work_dir: str) -> List[str]:
     return removed
 
 
-def launch_rank(launcher: str) -> int:
-    """This process's global rank as the launcher set it, before any process group exists."""
-    variable = {
-        'pytorch': 'RANK',
-        'slurm': 'SLURM_PROCID',
-        'mpi': 'OMPI_COMM_WORLD_RANK'
-    }.get(launcher)
-    return int(os.environ.get(variable, 0)) if variable else 0
-
-
 def apply_resume(cfg: Config, resume: str, quiet: bool = False) -> Optional[str]:
     """What ``tools/train.py --resume [PATH]`` does before the runner is built.
 
@@ -192,13 +183,12 @@ def apply_resume(cfg: Config, resume: str, quiet: bool = False) -> Optional[str]
         SystemExit: When no intact checkpoint is found: with the message on rank 0, with
             status 1 and no message on the other ranks (the message is printed once).
     """
-    rank = launch_rank(cfg.get('launcher', 'none'))
+    main = is_main_process()
     try:
-        checkpoint = select_resume_checkpoint(cfg.work_dir, resume,
-                                              verbose=rank == 0 and not quiet)
+        checkpoint = select_resume_checkpoint(cfg.work_dir, resume, verbose=main and not quiet)
     except ResumeError as error:
-        raise SystemExit(f'train.py: error: {error}' if rank == 0 else 1) from None
-    if rank == 0 and not quiet and resume == 'auto' and osp.isdir(cfg.work_dir):
+        raise SystemExit(f'train.py: error: {error}' if main else 1) from None
+    if main and not quiet and resume == 'auto' and osp.isdir(cfg.work_dir):
         for path in remove_partial_files(cfg.work_dir):
             print(f'removed "{path}", left by an interrupted checkpoint save',
                   file=sys.stderr, flush=True)
