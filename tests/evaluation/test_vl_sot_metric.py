@@ -10,7 +10,7 @@ from mmtrack.registry import METRICS
 
 from satracker.evaluation.functional import vl_sot_eval
 from satracker.evaluation.metrics import VLSOTMetric, video_name_from_path
-from satracker.evaluation.plots import load_boxes_txt
+from satracker.evaluation.result_files import load_boxes_txt
 
 
 def _xyxy(xywh):

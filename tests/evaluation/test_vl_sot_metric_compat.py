@@ -19,7 +19,7 @@ from mmtrack.registry import METRICS
 from mmtrack.structures import TrackDataSample
 
 from satracker.evaluation.metrics import VLSOTMetric, unique_video_names
-from satracker.evaluation.plots import load_boxes_txt
+from satracker.evaluation.result_files import load_boxes_txt
 
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'datasets'))
 from vl_data_fixtures import make_otb99_tree  # noqa: E402

@@ -1,6 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """tools/analysis_tools/compare_trackers.py on two fake result folders."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -12,19 +11,16 @@ import numpy as np
 import pytest
 
 from satracker.evaluation.functional import vl_sot_eval
-from satracker.evaluation.metrics import VLSOTMetric, write_boxes_txt
-from satracker.evaluation.plots import (format_results_table, load_tracker_result,
-                                        plot_all)
+from satracker.evaluation.metrics import VLSOTMetric
+from satracker.evaluation.plots import format_results_table, plot_all
+from satracker.evaluation.result_files import load_tracker_result, write_boxes_txt
+from tool_loading import load_tool
 
 BOX = [10., 10, 20, 20]
 
 
 def _load_tool(repo_root):
-    path = osp.join(repo_root, 'tools', 'analysis_tools', 'compare_trackers.py')
-    spec = importlib.util.spec_from_file_location('compare_trackers', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(repo_root, 'tools/analysis_tools/compare_trackers.py')
 
 
 def _videos():

@@ -25,7 +25,8 @@ import os.path as osp
 import sys
 
 from satracker.evaluation.functional import PROTOCOLS
-from satracker.evaluation.plots import format_results_table, load_tracker_result, plot_all
+from satracker.evaluation.plots import format_results_table, plot_all
+from satracker.evaluation.result_files import load_tracker_result
 
 
 def parse_args(argv=None):

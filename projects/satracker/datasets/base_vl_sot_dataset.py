@@ -15,6 +15,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..evaluation.result_files import video_name_from_dir
 from .vl_sot_io import parse_gt_file, warn_defect
 
 
@@ -66,10 +67,7 @@ class VLSOTDatasetMixin:
         info = self.get_data_info(video_idx)
         if info.get('video_name'):
             return info['video_name']
-        parts = [p for p in info['video_path'].replace('\\', '/').split('/') if p]
-        if len(parts) >= 2 and parts[-1] in ('img', 'imgs', 'color'):
-            return parts[-2]
-        return parts[-1] if parts else str(video_idx)
+        return video_name_from_dir(info['video_path']) or str(video_idx)
 
     def get_img_infos_from_video(self, video_idx: int) -> dict:
         """MMTracking's image infos of a video, plus ``'text'`` (str).

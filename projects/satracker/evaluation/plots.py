@@ -1,150 +1,34 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""Compare trackers: load what :class:`VLSOTMetric` wrote, print one table, draw the plots.
+"""Compare trackers: one table and the success / precision plots of tracker results.
 
 Used by ``tools/analysis_tools/compare_trackers.py`` and by the demo::
 
-    from satracker.evaluation.plots import (format_results_table, load_tracker_result,
-                                            plot_all)
+    from satracker.evaluation.plots import format_results_table, plot_all
+    from satracker.evaluation.result_files import load_tracker_result
     results = [load_tracker_result('work_dirs/demo/satracker/results', 'SATracker'),
                load_tracker_result('work_dirs/demo/stark/results', 'STARK')]
     print(format_results_table(results))
     plot_all(results, 'work_dirs/demo/plots')
 
-A tracker result is a dict with ``name``, ``success``, ``norm_precision``, ``precision``
-(%), ``ms_per_frame`` (float or None), ``protocol``, ``num_videos``, ``video_names``,
-``curves`` and ``thresholds`` (dicts with keys ``success``, ``precision``, ``norm_precision``;
-curves in %).
+A tracker result is the dict of :func:`~satracker.evaluation.result_files.load_tracker_result`
+(which this module re-exports, with the result-file constants, for older imports); reading
+and writing result folders is :mod:`satracker.evaluation.result_files`' job, scoring is
+:mod:`satracker.evaluation.functional`'s.
 
 matplotlib is imported (with the Agg backend) only when a plot is drawn.
 """
-import glob
-import json
 import os
 import os.path as osp
-import re
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
-import numpy as np
+# Re-exported: older code imports these names from here (tools/run_demo.py among others).
+from .result_files import (CURVES_NPZ, RESULTS_JSON, load_boxes_txt,  # noqa: F401
+                           load_flags_txt, load_tracker_result)
 
-from .functional.vl_sot_eval import PROTOCOLS, vl_sot_eval
-
-#: File names that :class:`VLSOTMetric` writes next to the ``<video>.txt`` files.
-RESULTS_JSON = 'vl_sot_eval.json'
-CURVES_NPZ = 'vl_sot_curves.npz'
-_CURVE_KEYS = ('success', 'precision', 'norm_precision')
-
-
-def load_boxes_txt(path: str) -> np.ndarray:
-    """Read boxes, one frame per line, numbers separated by commas, tabs or spaces.
-
-    Args:
-        path (str): A ``<video>.txt`` file (``x,y,w,h`` per line; ``NaN`` allowed).
-
-    Returns:
-        np.ndarray: (N, 4) float64.
-    """
-    rows = []
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            rows.append([float(v) for v in re.split(r'[,\t ]+', line)][:4])
-    return np.asarray(rows, dtype=np.float64).reshape(-1, 4)
-
-
-def load_flags_txt(path: str) -> np.ndarray:
-    """Read 0/1 flags (one per frame, separated by newlines or commas) as a bool array."""
-    with open(path) as f:
-        values = [v for v in re.split(r'[,\s]+', f.read().strip()) if v]
-    return np.asarray([float(v) != 0 for v in values], dtype=bool)
-
-
-def _result_from_eval(name: str, ev: dict, video_names: List[str],
-                      ms_per_frame: Optional[float]) -> dict:
-    return dict(
-        name=name,
-        success=float(ev['success']),
-        norm_precision=float(ev['norm_precision']),
-        precision=float(ev['precision']),
-        ms_per_frame=ms_per_frame,
-        protocol=ev['protocol'],
-        num_videos=len(video_names),
-        video_names=list(video_names),
-        curves={k: np.asarray(ev[f'{k}_curve'], dtype=np.float64) for k in _CURVE_KEYS},
-        thresholds={k: np.asarray(ev[f'{k}_thresholds'], dtype=np.float64)
-                    for k in _CURVE_KEYS})
-
-
-def load_tracker_result(result_dir: str,
-                        name: Optional[str] = None,
-                        gt_dir: Optional[str] = None,
-                        absent_dir: Optional[str] = None,
-                        protocol: Optional[str] = None) -> dict:
-    """Load (or compute) the scores and mean curves of one tracker.
-
-    Without ``gt_dir`` the numbers and curves come from the ``vl_sot_eval.json`` that
-    :class:`VLSOTMetric` wrote in ``result_dir`` (no ground truth needed). With ``gt_dir``
-    they are computed from ``<result_dir>/<video>.txt`` against ``<gt_dir>/<video>.txt`` for
-    every ``.txt`` in ``gt_dir`` (boxes ``x, y, w, h``), with
-    :func:`~satracker.evaluation.functional.vl_sot_eval`.
-
-    Args:
-        result_dir (str): A folder written by ``VLSOTMetric`` (or any folder of
-            ``<video>.txt`` predictions when ``gt_dir`` is given).
-        name (str, optional): Display name; defaults to the JSON's ``tracker_name``, else the
-            folder name.
-        gt_dir (str, optional): Folder of ``<video>.txt`` ground-truth files.
-        absent_dir (str, optional): Folder of ``<video>.txt`` 0/1 flags, 1 = target absent
-            (the LaSOT/TNL2K toolkits' ``absent`` files); absent frames are misses. Only with
-            ``gt_dir``.
-        protocol (str, optional): Protocol for ``gt_dir`` scoring (default ``'pytracking'``);
-            with the JSON it must match the stored one if given.
-
-    Returns:
-        dict: A tracker result (see the module docstring).
-    """
-    json_path = osp.join(result_dir, RESULTS_JSON)
-    stored = None
-    if osp.isfile(json_path):
-        with open(json_path) as f:
-            stored = json.load(f)
-    default_name = (stored or {}).get('tracker_name') or osp.basename(osp.normpath(result_dir))
-    name = name or default_name
-    if gt_dir is None:
-        if stored is None:
-            raise FileNotFoundError(
-                f'{json_path} not found: point to a folder written by VLSOTMetric(out_dir=...) '
-                'or pass --gt-dir with <video>.txt ground-truth files')
-        if protocol is not None and protocol != stored['protocol']:
-            raise ValueError(f'{json_path} was scored with protocol {stored["protocol"]!r}, '
-                             f'not {protocol!r}; pass --gt-dir to rescore')
-        ev = dict(success=stored['success'], norm_precision=stored['norm_precision'],
-                  precision=stored['precision'], protocol=stored['protocol'])
-        for k in _CURVE_KEYS:
-            ev[f'{k}_curve'] = stored['curves'][k]
-            ev[f'{k}_thresholds'] = stored['thresholds'][k]
-        video_names = [v['name'] for v in stored.get('videos', [])]
-        return _result_from_eval(name, ev, video_names, stored.get('ms_per_frame'))
-
-    protocol = protocol or 'pytracking'
-    if protocol not in PROTOCOLS:
-        raise ValueError(f'protocol must be one of {PROTOCOLS}, got {protocol!r}')
-    gt_files = sorted(glob.glob(osp.join(gt_dir, '*.txt')))
-    if not gt_files:
-        raise FileNotFoundError(f'no <video>.txt ground-truth files in {gt_dir}')
-    video_names = [osp.splitext(osp.basename(p))[0] for p in gt_files]
-    missing = [v for v in video_names if not osp.isfile(osp.join(result_dir, f'{v}.txt'))]
-    if missing:
-        raise FileNotFoundError(f'{len(missing)} videos of {gt_dir} have no result in '
-                                f'{result_dir}: {missing[:5]}')
-    preds = [load_boxes_txt(osp.join(result_dir, f'{v}.txt')) for v in video_names]
-    gts = [load_boxes_txt(p) for p in gt_files]
-    visible = None
-    if absent_dir is not None:
-        visible = [~load_flags_txt(osp.join(absent_dir, f'{v}.txt')) for v in video_names]
-    ev = vl_sot_eval(preds, gts, visible, protocol=protocol, video_names=video_names)
-    return _result_from_eval(name, ev, video_names, (stored or {}).get('ms_per_frame'))
+__all__ = [
+    'format_results_table', 'plot_curves', 'plot_all', 'load_tracker_result', 'load_boxes_txt',
+    'load_flags_txt', 'RESULTS_JSON', 'CURVES_NPZ'
+]
 
 
 def format_results_table(results: Sequence[dict], digits: int = 1) -> str:

@@ -352,6 +352,27 @@ def summarize_curves(video_success: np.ndarray, video_precision: np.ndarray,
         norm_precision_curve=npre)
 
 
+def video_scores(ev: dict) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-video success, normalised precision and precision of a :func:`vl_sot_eval` output.
+
+    Each video's numbers follow the protocol's rule for the mean ones (see
+    :func:`summarize_curves`): AUC of the success curve, precision at 20 px, normalised
+    precision at 0.2 (``'pytracking'``) or the mean of its curve (``'tnl2k_official'``).
+
+    Args:
+        ev (dict): The output of :func:`vl_sot_eval`.
+
+    Returns:
+        tuple[np.ndarray]: ``success``, ``norm_precision``, ``precision``, each (V,), in %.
+    """
+    if ev['protocol'] == 'tnl2k_official':
+        npre = ev['video_norm_precision'].mean(axis=1)
+    else:
+        npre = ev['video_norm_precision'][:, REPORT_INDEX]
+    return (ev['video_success'].mean(axis=1) * 100, npre * 100,
+            ev['video_precision'][:, REPORT_INDEX] * 100)
+
+
 def vl_sot_eval(results: Sequence, annotations: Sequence,
                 visible_infos: Optional[Sequence] = None, protocol: str = 'pytracking',
                 video_names: Optional[List[str]] = None) -> Dict[str, object]:

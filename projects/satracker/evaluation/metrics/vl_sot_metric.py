@@ -1,73 +1,20 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """``VLSOTMetric``: success / norm. precision / precision with the pytracking protocol."""
-import json
-import os
 import os.path as osp
 import time
 import warnings
 from typing import Dict, List, Optional, Sequence, Union
 
-import mmengine
 import numpy as np
 from mmengine.logging import MMLogger, print_log
 from mmtrack.evaluation.metrics.base_video_metrics import BaseVideoMetric
 from mmtrack.registry import METRICS
 
-from ..functional.vl_sot_eval import PROTOCOLS, REPORT_INDEX, vl_sot_eval
-from ..plots import CURVES_NPZ, RESULTS_JSON
-
-#: Image folders that sit between the video folder and the frames (OTB/LaSOT ``img``,
-#: TNL2K ``imgs``, VOT ``color``): the video name is the folder above them.
-IMAGE_DIR_NAMES = ('img', 'imgs', 'color')
-
-
-def video_name_from_path(img_path: str) -> str:
-    """The video name of a frame, derived as mmtrack's ``SOTMetric`` does (plus ``imgs``).
-
-    Args:
-        img_path (str): Path of a frame, e.g. ``data/TNL2K/test/car_1/imgs/00001.jpg``.
-
-    Returns:
-        str: The frame's parent directory, or the one above it when the parent is one of
-        ``img``, ``imgs``, ``color``.
-    """
-    parts = osp.normpath(img_path).replace('\\', '/').split('/')
-    if len(parts) < 2:
-        return osp.splitext(parts[-1])[0]
-    if parts[-2] in IMAGE_DIR_NAMES and len(parts) >= 3:
-        return parts[-3]
-    return parts[-2]
-
-
-def unique_video_names(names: Sequence[str]) -> List[str]:
-    """Make the video names unique by numbering repeated ones in order: ``name-1``, ``name-2``.
-
-    Two videos can share a name when it is derived from the image folder (MMTracking's OTB100
-    keeps Jogging-1 and Jogging-2 in one folder ``Jogging``): each gets its own result file.
-    Names that are already unique are kept; a numbered name never takes one that exists.
-
-    Args:
-        names (Sequence[str]): One name per video, in the order of the videos.
-
-    Returns:
-        list[str]: The names, repeated ones numbered from 1 in order.
-    """
-    counts: Dict[str, int] = {}
-    for name in names:
-        counts[name] = counts.get(name, 0) + 1
-    taken = set(names)
-    out, next_index = [], {}
-    for name in names:
-        if counts[name] == 1:
-            out.append(name)
-            continue
-        k = next_index.get(name, 1)
-        while f'{name}-{k}' in taken:
-            k += 1
-        next_index[name] = k + 1
-        taken.add(f'{name}-{k}')
-        out.append(f'{name}-{k}')
-    return out
+from ..functional.vl_sot_eval import PROTOCOLS, video_scores, vl_sot_eval
+# The result-file names and writers; also importable from here, as before.
+from ..result_files import (CURVES_NPZ, IMAGE_DIR_NAMES, RESULTS_JSON,  # noqa: F401
+                            unique_video_names, video_name_from_path, write_boxes_txt,
+                            write_eval_files, write_sot_eval_res_file, write_track_results)
 
 
 def xyxy_to_xywh(box: np.ndarray) -> np.ndarray:
@@ -85,13 +32,6 @@ def _to_numpy(x) -> np.ndarray:
     if hasattr(x, 'detach'):
         x = x.detach().cpu().numpy()
     return np.asarray(x, dtype=np.float64)
-
-
-def write_boxes_txt(path: str, boxes: np.ndarray) -> None:
-    """Write (N, 4) ``x, y, w, h`` boxes, one comma-separated line per frame (4 decimals)."""
-    with open(path, 'w') as f:
-        for b in np.asarray(boxes, dtype=np.float64).reshape(-1, 4):
-            f.write(','.join(f'{v:.4f}' for v in b) + '\n')
 
 
 #: ``metric_options`` keys of MMTracking's ``SOTMetric``; both are honoured (see VLSOTMetric).
@@ -137,25 +77,19 @@ class VLSOTMetric(BaseVideoMetric):
       precision}}``, the mean curves in % as ``SOTMetric`` writes them, this metric's
       protocol); ``eval_show_video_indices`` (log a per-video table, best first).
 
-    Files written when ``out_dir`` (or ``outfile_prefix``) is set, all in that folder:
+    Files written when ``out_dir`` (or ``outfile_prefix``) is set, all in that folder (their
+    format: :mod:`satracker.evaluation.result_files`, which also reads them back):
 
-    - ``<video>.txt``: the raw predictions, one ``x,y,w,h`` line per frame (4 decimals), the
-      format of pytracking / the LaSOT and TNL2K toolkits. ``<video>`` is the dataset's
-      ``video_name`` when the samples carry it (SATracker's datasets: ``Jogging-1`` and
-      ``Jogging-2`` of OTB share a folder), else derived from the image path as
+    - ``<video>.txt``: the raw predictions, one ``x,y,w,h`` line per frame. ``<video>`` is the
+      dataset's ``video_name`` when the samples carry it (SATracker's datasets: ``Jogging-1``
+      and ``Jogging-2`` of OTB share a folder), else derived from the image path as
       ``SOTMetric`` does; videos that still share a name are numbered ``name-1``,
       ``name-2`` in dataset order (with a warning), so every video gets its own file;
-    - ``vl_sot_eval.json``: ``tracker_name``, ``protocol``, ``use_visibility``, ``success``,
-      ``norm_precision``, ``precision``, ``num_videos``, ``num_frames``, ``ms_per_frame``
-      (wall-clock time between consecutive samples of a video, data loading included; the
-      first frame of each video, the initialisation, is not counted; ``null`` if unknown),
-      ``thresholds`` and mean ``curves`` (dicts with keys ``success``, ``precision``,
-      ``norm_precision``; curves in %), and ``videos``: a list of
-      ``{name, num_frames, success, precision, norm_precision}`` per video;
-    - ``vl_sot_curves.npz``: ``video_names`` (V,), ``video_success`` (V, 21),
-      ``video_precision`` (V, 51), ``video_norm_precision`` (V, 51) (fractions in [0, 1]),
-      ``success_thresholds``, ``precision_thresholds``, ``norm_precision_thresholds`` and
-      ``protocol``.
+    - ``vl_sot_eval.json``: the scores, mean curves and per-video scores; its
+      ``ms_per_frame`` is the wall-clock time between consecutive samples of a video, data
+      loading included (the first frame of each video, the initialisation, is not counted;
+      ``null`` if unknown);
+    - ``vl_sot_curves.npz``: the per-video curves.
 
     Args:
         use_visibility (bool, optional): Score not-visible frames as misses (LaSOT's rule,
@@ -402,39 +336,16 @@ class VLSOTMetric(BaseVideoMetric):
     @staticmethod
     def _write_results(results: List[dict], folder: str, got10k: bool = False) -> None:
         """Write each video's predictions: ``<video>.txt`` or GOT-10k's server layout."""
-        os.makedirs(folder, exist_ok=True)
-        for r in results:
-            name = r['video_name']
-            if got10k:
-                os.makedirs(osp.join(folder, name), exist_ok=True)
-                write_boxes_txt(osp.join(folder, name, f'{name}_001.txt'), r['pred_bboxes'])
-                # as SOTMetric: no per-frame time is recorded for the server
-                with open(osp.join(folder, name, f'{name}_time.txt'), 'w') as f:
-                    f.write('0.0001\n' * len(r['pred_bboxes']))
-            else:
-                write_boxes_txt(osp.join(folder, f'{name}.txt'), r['pred_bboxes'])
+        write_track_results(folder, [r['video_name'] for r in results],
+                            [r['pred_bboxes'] for r in results], got10k=got10k)
         print_log(f'wrote {len(results)} result files to {folder}',
                   logger=MMLogger.get_current_instance())
-
-    def _video_scores(self, ev: dict):
-        """Per-video success, normalised precision and precision (%, arrays of (V,))."""
-        if self.protocol == 'tnl2k_official':
-            npre = ev['video_norm_precision'].mean(axis=1)
-        else:
-            npre = ev['video_norm_precision'][:, REPORT_INDEX]
-        return (ev['video_success'].mean(axis=1) * 100, npre * 100,
-                ev['video_precision'][:, REPORT_INDEX] * 100)
 
     def _save_eval_res_file(self, ev: dict) -> None:
         """``SOTMetric``'s ``saved_eval_res_file``: the mean curves (%) per tracker name."""
         name = self.tracker_name or 'anonymous_tracker'
-        path = self.saved_eval_res_file
-        if osp.dirname(path):
-            os.makedirs(osp.dirname(path), exist_ok=True)
-        mmengine.dump(
-            {name: dict(success=ev['success_curve'], norm_precision=ev['norm_precision_curve'],
-                        precision=ev['precision_curve'])}, path)
-        print_log(f'saved the mean curves of {name} to {path}',
+        write_sot_eval_res_file(self.saved_eval_res_file, name, ev)
+        print_log(f'saved the mean curves of {name} to {self.saved_eval_res_file}',
                   logger=MMLogger.get_current_instance())
 
     def _log_videos(self, results: List[dict], ev: dict) -> None:
@@ -442,7 +353,7 @@ class VLSOTMetric(BaseVideoMetric):
         from mmtrack.utils import format_video_level_show
         from tabulate import tabulate
         rows = format_video_level_show(
-            [r['video_name'] for r in results], list(self._video_scores(ev)),
+            [r['video_name'] for r in results], list(video_scores(ev)),
             sort_by_first_metric=True,
             show_indices=self.eval_show_video_indices)
         print_log('\n' + tabulate(rows, headers=['video_name', 'success', 'norm_precision',
@@ -450,41 +361,9 @@ class VLSOTMetric(BaseVideoMetric):
                   logger=MMLogger.get_current_instance())
 
     def _dump(self, results: List[dict], ev: dict, ms_per_frame: Optional[float]) -> None:
-        names = [r['video_name'] for r in results]
-        success, norm_precision, precision = self._video_scores(ev)
-        videos = [
-            dict(name=n, num_frames=int(len(r['gt_bboxes'])), success=float(success[i]),
-                 precision=float(precision[i]), norm_precision=float(norm_precision[i]))
-            for i, (n, r) in enumerate(zip(names, results))
-        ]
-        summary = dict(
+        """``vl_sot_eval.json`` and ``vl_sot_curves.npz`` in ``out_dir``."""
+        write_eval_files(
+            self.out_dir, ev, [r['video_name'] for r in results],
+            [len(r['gt_bboxes']) for r in results],
             tracker_name=self.tracker_name or osp.basename(osp.normpath(self.out_dir)),
-            protocol=self.protocol,
-            use_visibility=self.use_visibility,
-            success=ev['success'],
-            norm_precision=ev['norm_precision'],
-            precision=ev['precision'],
-            num_videos=len(results),
-            num_frames=int(sum(len(r['gt_bboxes']) for r in results)),
-            ms_per_frame=ms_per_frame,
-            thresholds=dict(
-                success=ev['success_thresholds'].tolist(),
-                precision=ev['precision_thresholds'].tolist(),
-                norm_precision=ev['norm_precision_thresholds'].tolist()),
-            curves=dict(
-                success=ev['success_curve'].tolist(),
-                precision=ev['precision_curve'].tolist(),
-                norm_precision=ev['norm_precision_curve'].tolist()),
-            videos=videos)
-        with open(osp.join(self.out_dir, RESULTS_JSON), 'w') as f:
-            json.dump(summary, f, indent=1)
-        np.savez(
-            osp.join(self.out_dir, CURVES_NPZ),
-            video_names=np.array(names),
-            video_success=ev['video_success'],
-            video_precision=ev['video_precision'],
-            video_norm_precision=ev['video_norm_precision'],
-            success_thresholds=ev['success_thresholds'],
-            precision_thresholds=ev['precision_thresholds'],
-            norm_precision_thresholds=ev['norm_precision_thresholds'],
-            protocol=np.array(self.protocol))
+            use_visibility=self.use_visibility, ms_per_frame=ms_per_frame)
