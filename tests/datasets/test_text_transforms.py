@@ -148,3 +148,15 @@ def test_pack_test_sample_text_fields():
     assert sample.metainfo['text'] == 'the cat'
     assert sample.metainfo['text_valid'] is True
     assert sample.metainfo['video_name'] == 'v'
+
+
+def test_replace_text_empties_strings_and_lists_and_needs_text():
+    from satracker.datasets.transforms import ReplaceText
+    t = TRANSFORMS.build(dict(type='ReplaceText'))
+    assert t(dict(text='the red car'))['text'] == ''
+    assert t(dict(text=['a', 'b']))['text'] == ['', '']
+    assert ReplaceText('the blue car')(dict(text='x'))['text'] == 'the blue car'
+    with pytest.raises(KeyError, match='no "text"'):
+        t(dict(img=np.zeros((2, 2, 3))))
+    with pytest.raises(TypeError, match='must be a str'):
+        ReplaceText(None)

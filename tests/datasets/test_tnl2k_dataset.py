@@ -274,3 +274,27 @@ def test_stale_info_with_fewer_rows_pads_invalid_boxes(tnl2k_tree):
         ann = ds.get_ann_infos_from_video(i)
     assert ann['bboxes'].shape == (8, 4) and np.isnan(ann['bboxes'][6:]).all()
     assert not ann['bboxes_isvalid'][6:].any() and ann['bboxes_isvalid'][:6].all()
+
+
+def test_language_file_option_reads_another_sentence_file(tnl2k_tree, tmp_path):
+    """language_file='x.txt' reads each video's sentence from <video>/x.txt instead."""
+    import shutil
+    root = str(tmp_path / 'tnl2k')
+    shutil.copytree(tnl2k_tree['root'], root)
+    _convert(root)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DatasetDefectWarning)
+        base = _dataset(root, 'train', [])
+    for i in range(len(base)):
+        video_dir = osp.dirname(osp.join(root, base.get_data_info(i)['video_path']))
+        with open(osp.join(video_dir, 'other.txt'), 'w') as f:
+            f.write(f'sentence number {i}\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DatasetDefectWarning)
+        other = TNL2KDataset(
+            data_root=root, ann_file='annotations/tnl2k_train_infos.txt',
+            data_prefix=dict(img_path=''), pipeline=[], language_file='other.txt')
+    assert [other.get_text(i) for i in range(len(other))] == [
+        f'sentence number {i}' for i in range(len(base))]
+    assert [other.get_len_per_video(i) for i in range(len(other))] == [
+        base.get_len_per_video(i) for i in range(len(base))]

@@ -134,3 +134,26 @@ def test_the_dataset_config_reads_the_generated_folder(synthetic):
     assert s.metainfo['text'] and s.metainfo['video_name'] == 'syn_test_0001'
     assert cfg.test_dataloader.sampler.type == 'VideoSampler'
     assert cfg.test_dataloader.batch_size == 1
+
+
+def test_distractor_sentence_names_the_crossing_look_alike(synthetic):
+    """language_distractor.txt differs from language.txt in exactly the telling word."""
+    out, _ = synthetic
+    for split in ('train', 'test'):
+        for video in sorted(os.listdir(osp.join(out, split))):
+            v = osp.join(out, split, video)
+            with open(osp.join(v, 'meta.json')) as f:
+                meta = json.load(f)
+            with open(osp.join(v, 'language.txt')) as f:
+                sentence = f.read().strip()
+            with open(osp.join(v, 'language_distractor.txt')) as f:
+                wrong = f.read().strip()
+            assert sentence == meta['sentence'] and wrong == meta['distractor_sentence']
+            assert wrong != sentence, (video, sentence)
+            changed = set(wrong.split()) ^ set(sentence.split())
+            if meta['mode'] == 'colour':
+                assert meta['target_colour'] in changed and meta['target_shape'] in wrong
+            elif meta['mode'] == 'shape':
+                assert meta['target_shape'] in changed and meta['target_colour'] in wrong
+            else:  # position: same colour and shape, another side
+                assert wrong.startswith(f"the {meta['target_colour']} {meta['target_shape']} ")

@@ -20,7 +20,9 @@ Written layout (read by ``TNL2KDataset``)::
     <out>/<split>/<video>/imgs/00001.jpg ...
     <out>/<split>/<video>/groundtruth.txt     x,y,w,h per frame (pixels)
     <out>/<split>/<video>/language.txt        one sentence
-    <out>/<split>/<video>/meta.json           target colour/shape, mode, occluded frames
+    <out>/<split>/<video>/language_distractor.txt   the crossing look-alike's sentence
+    <out>/<split>/<video>/meta.json           target colour/shape, mode, occluded frames,
+                                              both sentences
     <out>/annotations/tnl2k_<split>_infos.txt, tnl2k_<split>_frames.json
 """
 import json
@@ -43,6 +45,9 @@ COLOURS = {
 }
 SHAPES = ('circle', 'square', 'triangle', 'diamond', 'star')
 MODES = ('colour', 'shape', 'position')
+#: Per video, the sentence of the crossing look-alike (same template, its colour / shape /
+#: position word): read instead of ``language.txt`` for the "wrong sentence" check.
+DISTRACTOR_LANGUAGE_FILE = 'language_distractor.txt'
 SENTENCE_TEMPLATES = ('the {c} {s}', 'track the {c} {s}', 'the {s} that is {c}',
                       'a {c} {s} moving around')
 
@@ -177,6 +182,15 @@ def _random_velocity(rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(1.5, 3.5) * np.array([np.cos(ang), np.sin(ang)])
 
 
+#: The position word of the other side (for a look-alike whose own word is unclear).
+OPPOSITE = {
+    'on the left': 'on the right',
+    'on the right': 'on the left',
+    'at the top': 'at the bottom',
+    'at the bottom': 'at the top',
+}
+
+
 def _position_word(target: np.ndarray, others: List[np.ndarray], r: int) -> Optional[str]:
     """Where the target is relative to all look-alikes, or None when unclear."""
     dx = np.array([target[0] - o[0] for o in others])
@@ -263,12 +277,20 @@ def plan_video(rng: np.random.Generator, num_frames: int, width: int,
             continue
         template = SENTENCE_TEMPLATES[rng.integers(len(SENTENCE_TEMPLATES))]
         sentence = template.format(c=t_colour, s=t_shape)
+        # The crossing look-alike (objects[1]) described the same way: the "wrong sentence"
+        # of the demo's language check (nothing drawn from rng, so the videos do not change).
+        look_alike = objects[1]
+        distractor_sentence = template.format(c=look_alike['colour'], s=look_alike['shape'])
         if mode == 'position':
             word = _position_word(p0, [o['traj'][0] for o in objects[1:1 + n_dis]], r)
             if word is None:
                 continue
             sentence = f'the {t_colour} {t_shape} {word}'
-        return dict(objects=objects, target=0, sentence=sentence, mode=mode)
+            others = [p0] + [o['traj'][0] for o in objects[2:1 + n_dis]]
+            d_word = _position_word(look_alike['traj'][0], others, r) or OPPOSITE[word]
+            distractor_sentence = f'the {t_colour} {t_shape} {d_word}'
+        return dict(objects=objects, target=0, sentence=sentence, mode=mode,
+                    distractor_sentence=distractor_sentence)
     raise RuntimeError('could not plan a synthetic video (frame too small?)')
 
 
@@ -344,9 +366,12 @@ def write_video(video_dir: str, rng: np.random.Generator, num_frames: int, width
         f.write('\n'.join(','.join(str(v) for v in b) for b in boxes) + '\n')
     with open(osp.join(video_dir, 'language.txt'), 'w', encoding='utf-8') as f:
         f.write(plan['sentence'] + '\n')
+    with open(osp.join(video_dir, DISTRACTOR_LANGUAGE_FILE), 'w', encoding='utf-8') as f:
+        f.write(plan['distractor_sentence'] + '\n')
     target = plan['objects'][plan['target']]
     meta = dict(
         sentence=plan['sentence'],
+        distractor_sentence=plan['distractor_sentence'],
         mode=plan['mode'],
         target_colour=target['colour'],
         target_bgr=list(COLOURS[target['colour']]),

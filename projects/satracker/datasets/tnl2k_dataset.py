@@ -46,13 +46,22 @@ class TNL2KDataset(VLSOTDatasetMixin, BaseSOTDataset):
         frames_file (str, optional): The frame-list JSON. Relative paths are taken under
             ``data_root``. Defaults to the info file's name with ``_infos.txt`` replaced
             by ``_frames.json``.
+        language_file (str, optional): Read each video's sentence from this file in the
+            video's folder instead of the info file's language path (the synthetic set's
+            ``language_distractor.txt`` holds a look-alike's sentence: the "wrong sentence"
+            check). Defaults to None (the info file's, i.e. ``language.txt``).
         *args, **kwargs: Those of MMTracking's ``BaseSOTDataset`` (``ann_file``,
             ``data_root``, ``data_prefix=dict(img_path=...)``, ``pipeline``,
             ``test_mode``, ...).
     """
 
-    def __init__(self, *args, frames_file: Optional[str] = None, **kwargs):
+    def __init__(self,
+                 *args,
+                 frames_file: Optional[str] = None,
+                 language_file: Optional[str] = None,
+                 **kwargs):
         self.frames_file = frames_file
+        self.language_file = language_file
         super().__init__(*args, **kwargs)
 
     def _resolve_frames_file(self) -> str:
@@ -95,6 +104,8 @@ class TNL2KDataset(VLSOTDatasetMixin, BaseSOTDataset):
                                  f'but {frames_file} lists {len(names)} frames.')
             lang_path = optional_column(row, 4) or osp.join(
                 osp.dirname(video_path), 'language.txt')
+            if self.language_file:
+                lang_path = osp.join(osp.dirname(video_path), self.language_file)
             data_list.append(
                 dict(
                     video_path=video_path,

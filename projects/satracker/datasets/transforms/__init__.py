@@ -4,9 +4,9 @@ from .cropping import SeqCropLikeStarkNp2
 from .formatting import PackVLTrackInputs
 from .loading import CheckBboxInImage, LoadTrackImageFromFile
 from .sampling import VLPairSampling
-from .text import TokenizeText, VLRandomFlip, swap_left_right
+from .text import ReplaceText, TokenizeText, VLRandomFlip, swap_left_right
 
 __all__ = [
     'SeqCropLikeStarkNp2', 'PackVLTrackInputs', 'CheckBboxInImage', 'LoadTrackImageFromFile',
-    'VLPairSampling', 'TokenizeText', 'VLRandomFlip', 'swap_left_right'
+    'VLPairSampling', 'ReplaceText', 'TokenizeText', 'VLRandomFlip', 'swap_left_right'
 ]

@@ -44,6 +44,37 @@ def swap_left_right(text: str) -> str:
 
 
 @TRANSFORMS.register_module()
+class ReplaceText(BaseTransform):
+    """Replace the sample's sentence by a fixed one (an ablation of the language input).
+
+    Put it before ``TokenizeText`` in a test pipeline: ``ReplaceText(text='')`` tracks
+    every video with the empty sentence ("sentence removed"), so that a tracker's score
+    with and without its sentence can be compared on the same frames.
+
+    Required keys: ``text``. Modified keys: ``text`` (a list keeps its length).
+
+    Args:
+        text (str): The sentence every sample gets. Defaults to '' (no sentence).
+    """
+
+    def __init__(self, text: str = '') -> None:
+        if not isinstance(text, str):
+            raise TypeError(f'ReplaceText: text must be a str, got {type(text).__name__}')
+        self.text = text
+
+    def transform(self, results: dict) -> dict:
+        if 'text' not in results:
+            raise KeyError('ReplaceText: the sample has no "text" (is the dataset a '
+                           'vision-language one?)')
+        old = results['text']
+        results['text'] = self.text if isinstance(old, str) else [self.text] * len(old)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(text={self.text!r})'
+
+
+@TRANSFORMS.register_module()
 class VLRandomFlip(RandomFlip):
     """MMCV's ``RandomFlip`` that also swaps left/right in the sentence.
 
