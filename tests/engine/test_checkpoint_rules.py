@@ -64,6 +64,31 @@ def test_checkpoint_in_a_trusted_work_dir_loads_in_full(tmp_path):
         _load_checkpoint(_training_checkpoint(str(sibling / 'e.pth')), map_location='cpu')
 
 
+def test_one_weights_loader_behind_the_three_names(tmp_path):
+    """init_model's and the CvT converter's loaders are the engine's: same unwrapping, same
+    refusal of an untrusted training checkpoint, .safetensors alike."""
+    from safetensors.torch import save_file
+
+    from satracker.apis import load_weights_only
+    from satracker.utils.cvt_converter import load_state_dict_file
+    weights = {'a.w': torch.arange(3.0), 'b.w': torch.ones(2, 2)}
+    wrapped = str(tmp_path / 'wrapped.pth')  # saved from DDP, inside a 'model' entry
+    torch.save(dict(model={f'module.{k}': v for k, v in weights.items()}), wrapped)
+    flat = str(tmp_path / 'flat.safetensors')
+    save_file(weights, flat)
+    untrusted = _training_checkpoint(str(tmp_path / 'epoch_3.pth'))
+    for load in (load_state_dict, load_weights_only, load_state_dict_file):
+        for path in (wrapped, flat):
+            loaded = load(path)
+            assert sorted(loaded) == sorted(weights)
+            assert all(torch.equal(loaded[k], v) for k, v in weights.items())
+        with pytest.raises(UntrustedCheckpointError, match='publish_model.py'):
+            load(untrusted)
+    trust_checkpoints(trust_all=True)  # the one trust rule applies to all three
+    assert all(torch.equal(load(untrusted)['weight'], torch.arange(4.0))
+               for load in (load_weights_only, load_state_dict_file))
+
+
 def test_missing_checkpoint_names_the_file(tmp_path):
     with pytest.raises(FileNotFoundError, match='nope.pth'):
         _load_checkpoint(str(tmp_path / 'nope.pth'), map_location='cpu')

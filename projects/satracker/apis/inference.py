@@ -1,8 +1,6 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """Python inference API: build a tracker from a config and track with a sentence."""
 import copy
-import os.path as osp
-import pickle
 import warnings
 from typing import Optional, Sequence, Union
 
@@ -12,6 +10,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 from torch import nn
 
+from ..engine.checkpoint import download_checkpoint, is_url, load_state_dict
 from ..utils.text_models import resolve_tokenizer_paths
 
 #: Transforms that read from disk; in-memory inference replaces them.
@@ -34,7 +33,10 @@ def _init_scope() -> None:
 
 
 def load_weights_only(checkpoint: str) -> dict:
-    """Read a checkpoint with ``torch.load(weights_only=True)`` and return its state dict.
+    """Read a checkpoint weights-only and return its state dict.
+
+    An alias of :func:`satracker.engine.checkpoint.load_state_dict`, the project's one
+    weights loader (kept for the code that imports it from here).
 
     Args:
         checkpoint (str): Path of a published checkpoint (``state_dict`` + plain
@@ -48,24 +50,7 @@ def load_weights_only(checkpoint: str) -> dict:
         RuntimeError: When the file is not weights-only (e.g. a training
             checkpoint with optimizer state); the message names the converter.
     """
-    checkpoint = osp.expanduser(checkpoint)
-    if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'checkpoint file "{checkpoint}" does not exist')
-    try:
-        ckpt = torch.load(checkpoint, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as err:
-        raise RuntimeError(
-            f'"{checkpoint}" is not a weights-only checkpoint (it pickles Python objects, '
-            'e.g. an optimizer or message hub); convert it with '
-            '`python tools/misc/publish_model.py IN OUT`. torch said: '
-            f'{str(err).splitlines()[0]}') from None
-    if not isinstance(ckpt, dict):
-        raise TypeError(f'"{checkpoint}" holds a {type(ckpt).__name__}, not a dict')
-    state_dict = ckpt.get('state_dict', ckpt)
-    # checkpoints saved from a wrapped model
-    if state_dict and all(k.startswith('module.') for k in state_dict):
-        state_dict = {k[len('module.'):]: v for k, v in state_dict.items()}
-    return state_dict
+    return load_state_dict(checkpoint)
 
 
 def init_model(config: Union[str, Config],
@@ -107,8 +92,6 @@ def init_model(config: Union[str, Config],
     if checkpoint is None:
         model.init_weights()
     else:
-        from ..engine.checkpoint import download_checkpoint, is_url
-
         # a URL is downloaded once into torch hub's cache ($TORCH_HOME/hub/checkpoints)
         state_dict = load_weights_only(
             download_checkpoint(checkpoint) if is_url(checkpoint) else checkpoint)

@@ -103,20 +103,52 @@ def load_local_checkpoint(filename: str,
         return torch.load(filename, map_location=map_location, weights_only=False)
 
 
+#: Entries that wrap a state dict in a checkpoint (mmengine's ``state_dict``, the official
+#: CvT and DeiT releases' ``model``), unwrapped in this order.
+STATE_DICT_KEYS = ('state_dict', 'model')
+#: Prefix of a model saved inside ``DistributedDataParallel``; dropped when every key has it.
+WRAPPER_PREFIX = 'module.'
+
+
 def load_state_dict(filename: str, map_location='cpu') -> dict:
-    """Read a checkpoint weights-only (under the trust rule) and return its state dict.
+    """Read a weights file under the weights-only rule and return its state dict.
+
+    The one weights loader of the project: ``load_from`` of the tools, :func:`init_model`,
+    the pretrained CvT weights of the backbone and the converters all read through it.
+    ``.safetensors`` files are read with the ``safetensors`` package; anything else with
+    :func:`load_local_checkpoint` (weights-only, or in full when trusted).
 
     Args:
-        filename (str): A checkpoint, a published checkpoint or a bare state dict.
+        filename (str): A checkpoint, a published checkpoint, a bare state dict or a
+            ``.safetensors`` file.
         map_location: As for :func:`torch.load`. Defaults to ``'cpu'``.
 
     Returns:
-        dict[str, Tensor]: ``checkpoint['state_dict']`` when present, else the checkpoint.
+        dict[str, Tensor]: The checkpoint with its ``state_dict`` / ``model`` entries
+        unwrapped (:data:`STATE_DICT_KEYS`) and a ``module.`` prefix that every key carries
+        removed.
+
+    Raises:
+        FileNotFoundError: When the file does not exist.
+        UntrustedCheckpointError: When it is a full training checkpoint and not trusted.
+        TypeError: When the file holds no dict.
     """
-    checkpoint = load_local_checkpoint(filename, map_location)
+    if str(filename).endswith('.safetensors'):
+        filename = osp.expanduser(filename)
+        if not osp.isfile(filename):
+            raise FileNotFoundError(f'checkpoint file "{filename}" does not exist')
+        from safetensors.torch import load_file
+        checkpoint = dict(load_file(filename, device=str(map_location or 'cpu')))
+    else:
+        checkpoint = load_local_checkpoint(filename, map_location)
     if not isinstance(checkpoint, dict):
         raise TypeError(f'"{filename}" holds a {type(checkpoint).__name__}, not a dict')
-    return checkpoint.get('state_dict', checkpoint)
+    for key in STATE_DICT_KEYS:
+        if isinstance(checkpoint.get(key, None), dict):
+            checkpoint = checkpoint[key]
+    if checkpoint and all(str(k).startswith(WRAPPER_PREFIX) for k in checkpoint):
+        checkpoint = {k[len(WRAPPER_PREFIX):]: v for k, v in checkpoint.items()}
+    return checkpoint
 
 
 #: URL schemes that :func:`download_checkpoint` fetches.

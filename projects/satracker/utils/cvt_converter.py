@@ -9,6 +9,8 @@ from typing import Dict, List, Tuple, Union
 import torch
 from mmengine.logging import print_log
 
+from ..engine.checkpoint import load_state_dict
+
 #: Suffixes of one CvT block (official names = SLB names below ``blocks.{j}.``).
 _BLOCK_SUFFIXES = tuple([f'attn.conv_proj_{x}.conv.weight' for x in 'qkv'] + [
     f'attn.conv_proj_{x}.bn.{p}' for x in 'qkv'
@@ -45,29 +47,25 @@ _DROP_NOTE = {
 
 
 def load_state_dict_file(path: str) -> Dict[str, torch.Tensor]:
-    """Read a weights file safely (``torch.load(weights_only=True)``) and unwrap it.
+    """Read CvT weights with the project's one weights loader, naming the fix when absent.
+
+    :func:`satracker.engine.checkpoint.load_state_dict` (weights-only, ``state_dict`` /
+    ``model`` entries unwrapped, ``.safetensors`` with the ``safetensors`` package), with a
+    message for a missing file that says how to get the weights.
 
     Args:
-        path (str): ``.pth`` / ``.bin`` file (a ``.safetensors`` file needs the
-            ``safetensors`` package).
+        path (str): ``.pth`` / ``.bin`` / ``.safetensors`` file.
 
     Returns:
-        dict[str, Tensor]: The state dict (``state_dict`` / ``model`` entries unwrapped).
+        dict[str, Tensor]: The state dict.
     """
-    if not osp.isfile(path):
+    if not osp.isfile(osp.expanduser(path)):
         raise FileNotFoundError(
             f'CvT weights file "{path}" does not exist. Weights are never downloaded: put '
             'the official CvT-21 ImageNet .pth or a HuggingFace CvtModel state dict there '
             '(optionally converted with tools/model_converters/cvt2slb.py), or set the '
             "backbone's init_cfg=None to start from random weights.")
-    if path.endswith('.safetensors'):
-        from safetensors.torch import load_file
-        return dict(load_file(path))
-    obj = torch.load(path, map_location='cpu', weights_only=True)
-    for key in ('state_dict', 'model'):
-        if isinstance(obj, dict) and key in obj and isinstance(obj[key], dict):
-            obj = obj[key]
-    return obj
+    return load_state_dict(path)
 
 
 def detect_cvt_source(state_dict: Dict[str, torch.Tensor]) -> str:
