@@ -23,7 +23,7 @@ test: install lint
 	exit $$rc
 
 demo: install
-	@$(PYTHON) tools/run_demo.py $(DEMO_ARGS)
+	@$(PYTHON) tools/synthetic_benchmark.py $(DEMO_ARGS)
 
 clean-demo:
-	rm -rf work_dirs/demo data/synthetic_vl
+	rm -rf work_dirs/demo work_dirs/demo_seed* data/synthetic_vl data/synthetic_vl_seed* data/synthetic_vl_val_seed*
