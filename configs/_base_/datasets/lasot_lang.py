@@ -2,25 +2,18 @@
 # the target is fully occluded or out of view count as not visible (use_visibility=True).
 # Prepare: docs/dataset_prepare.md (tools/dataset_converters/lasot/gen_lasot_lang_infos.py;
 # MMTracking's lasot_test_infos.txt works too: nlp.txt is then found next to img/).
-# Keys are disjoint from the train bases and the schedules (see tnl2k.py).
-_base_ = ['./vl_sot_test.py']
+# Loader, test pipeline and metric: vl_sot_test_pipeline.py. Keys are disjoint from the train
+# bases and the schedules (see tnl2k.py).
+_base_ = ['./vl_sot_test_pipeline.py']
 dataset_type = 'LaSOTLangDataset'
 data_root = 'data/LaSOT/'
-
-test_pipeline = [
-    dict(type='LoadTrackImageFromFile'),
-    dict(type='LoadTrackAnnotations', with_instance_id=False),
-    dict(type='TokenizeText', tokenizer_path=None, max_length=30),
-    dict(type='PackVLTrackInputs', pack_single_img=True)
-]
 
 val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/lasot_test_infos.txt',
-        data_prefix=dict(img_path='LaSOTBenchmark'),
-        pipeline=test_pipeline))
+        data_prefix=dict(img_path='LaSOTBenchmark')))
 test_dataloader = val_dataloader
 
 val_evaluator = dict(use_visibility=True)

@@ -1,7 +1,8 @@
 # What every vision-language test split shares: one video at a time (VideoSampler, batch 1),
-# VLSOTMetric (pytracking protocol). A test base (tnl2k.py, otb99_lang.py, lasot_lang.py, and
-# configs/baselines/_base_/vl_test_*.py) adds its dataset's type, root, info file and pipeline
-# to val_dataloader.dataset and repeats `test_dataloader = val_dataloader`.
+# VLSOTMetric (pytracking protocol). vl_sot_test_pipeline.py adds SATracker's test pipeline
+# (for tnl2k.py, otb99_lang.py, lasot_lang.py and synthetic_vl.py), configs/baselines/_base_/
+# vl_test.py a vision-only one; a test base then adds its dataset's type, root and info file to
+# val_dataloader.dataset and repeats `test_dataloader = val_dataloader`.
 val_dataloader = dict(
     batch_size=1,
     num_workers=2,

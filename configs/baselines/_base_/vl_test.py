@@ -2,9 +2,10 @@
 # test split: the loader and metric of configs/_base_/datasets/vl_sot_test.py (SATracker's), a
 # test pipeline without the tokenizer (STARK and SiamRPN++ ignore the sentence), and the loops
 # that MMTracking's configs take from the dataset bases these replace. vl_test_<split>.py add
-# the split's dataset (kept separate from configs/_base_/datasets/<split>.py because MMTracking's
-# configs define `data_root` and `test_pipeline` too, and mmengine refuses a key that two bases
-# define; tests/test_baseline_configs.py checks that the two stay in step).
+# the split's dataset (kept separate from configs/_base_/datasets/<split>.py, which brings
+# SATracker's `test_pipeline` and a `data_root` that MMTracking's base configs define too:
+# mmengine refuses a key that two bases define; tests/test_baseline_configs.py checks that the
+# two stay in step).
 _base_ = ['../../_base_/datasets/vl_sot_test.py']
 custom_imports = dict(imports=['satracker'], allow_failed_imports=False)
 
