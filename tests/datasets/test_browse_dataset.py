@@ -5,7 +5,7 @@ import os.path as osp
 
 import cv2
 
-from satracker.datasets.synthetic_vl import make_synthetic_vl
+from satracker_data.synthetic_vl import make_synthetic_vl
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

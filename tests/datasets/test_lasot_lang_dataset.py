@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from satracker.datasets import DatasetDefectWarning, LaSOTLangDataset
-from satracker.datasets.converters import gen_lasot_lang_infos
-from satracker.datasets.vl_sot_io import write_info_file
+from satracker_data.converters import gen_lasot_lang_infos
+from satracker_data.vl_sot_io import write_info_file
 
 
 def _convert(root):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from satracker.datasets import DatasetDefectWarning, OTB99LangDataset
-from satracker.datasets.converters import gen_otb99_lang_infos
+from satracker_data.converters import gen_otb99_lang_infos
 
 
 def _convert(root):

@@ -49,7 +49,7 @@ def test_phase1_mixture_config_builds_and_samples(tmp_path, vl_configs, lasot_tr
     make_got10k_tree(str(tmp_path / 'GOT10k'))
     make_trackingnet_tree(str(tmp_path / 'TrackingNet'))
     make_coco_tree(str(tmp_path / 'coco'))
-    from satracker.datasets.converters import gen_lasot_lang_infos
+    from satracker_data.converters import gen_lasot_lang_infos
     with pytest.warns(DatasetDefectWarning):
         gen_lasot_lang_infos(osp.join(lasot_tree, 'LaSOTBenchmark'),
                              osp.join(lasot_tree, 'annotations'), progress=False)

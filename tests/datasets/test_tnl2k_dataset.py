@@ -11,8 +11,8 @@ import torch
 from mmtrack.registry import DATASETS
 
 from satracker.datasets import DatasetDefectWarning, TNL2KDataset
-from satracker.datasets.converters import gen_tnl2k_infos
 from satracker.datasets.transforms import swap_left_right
+from satracker_data.converters import gen_tnl2k_infos
 
 
 def _convert(root, split='all', check_images=False):

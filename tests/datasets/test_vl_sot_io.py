@@ -1,14 +1,13 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""Parsing rules shared by the datasets and converters."""
+"""Parsing rules shared by the datasets and converters (satracker_data.vl_sot_io)."""
 import os.path as osp
 
 import numpy as np
 import pytest
 
-from satracker.datasets.vl_sot_io import (DatasetDefectWarning, class_phrase,
-                                          list_frames, parse_gt_file,
-                                          read_info_file, read_language,
-                                          write_info_file)
+from satracker_data.vl_sot_io import (DatasetDefectWarning, add_sentences, class_phrase,
+                                      fit_gt_rows, list_frames, parse_gt_file, read_info_file,
+                                      read_language, write_info_file)
 
 
 def _write(path, data):
@@ -96,3 +95,56 @@ def test_class_phrase():
     assert class_phrase('airplane') == 'an airplane'
     assert class_phrase('giant_panda') == 'a giant panda'
     assert class_phrase('') == ''
+
+
+def test_gt_rows_rule_cuts_or_pads_with_one_warning(recwarn):
+    boxes = np.arange(12, dtype=float).reshape(3, 4)
+    with pytest.warns(DatasetDefectWarning, match=r'gt\.txt has 3 rows for 2 frames: the '
+                      'last 1 rows are dropped'):
+        np.testing.assert_array_equal(fit_gt_rows(boxes, 2, 'gt.txt'), boxes[:2])
+    with pytest.warns(DatasetDefectWarning, match='last 2 frames have no box'):
+        assert len(fit_gt_rows(boxes, 5, 'gt.txt')) == 3  # the converters' usable length
+    messages = []
+    padded = fit_gt_rows(boxes, 5, 'gt.txt', pad=True, warn=messages.append)  # datasets
+    assert padded.shape == (5, 4) and np.isnan(padded[3:]).all()
+    np.testing.assert_array_equal(padded[:3], boxes)
+    assert len(messages) == 1 and 'frames are not used' in messages[0]
+    recwarn.clear()
+    np.testing.assert_array_equal(fit_gt_rows(boxes, 3, 'gt.txt', pad=True), boxes)
+    assert not recwarn.list  # equal counts: no warning
+
+
+def test_add_sentences_from_the_language_column_or_a_default_file(tmp_path):
+    (tmp_path / 'a').mkdir()
+    _write(tmp_path / 'a' / 'nlp.txt', 'the cat\n')
+    _write(tmp_path / 'b.txt', 'a dog\n')
+    info = str(tmp_path / 'infos.txt')
+    write_info_file(info, [('a/img', 'a/gt.txt', 1, 3), ('b/img', 'b/gt.txt', 1, 3, 'b.txt')])
+    data_list = [dict(), dict()]
+    rows = add_sentences(data_list, info, str(tmp_path), default_name='nlp.txt')
+    assert [r[0] for r in rows] == ['a/img', 'b/img']
+    assert data_list == [dict(lang_path='a/nlp.txt', text='the cat'),
+                         dict(lang_path='b.txt', text='a dog')]
+    data_list = [dict(), dict()]
+    with pytest.warns(DatasetDefectWarning, match=r'infos\.txt: no language file for "a/img"'):
+        add_sentences(data_list, info, str(tmp_path))
+    assert data_list[0] == dict(lang_path=None, text='') and data_list[1]['text'] == 'a dog'
+
+
+def test_old_module_paths_re_export_the_same_objects():
+    """``satracker.datasets.{vl_sot_io,converters,synthetic_vl,lasot_splits}`` still work,
+    and name the very objects of satracker_data: one DatasetDefectWarning class."""
+    import satracker.datasets as datasets
+    import satracker_data
+    from satracker.datasets import converters, lasot_splits, synthetic_vl, vl_sot_io
+    from satracker_data import converters as new_converters
+    from satracker_data import lasot_splits as new_splits
+    from satracker_data import synthetic_vl as new_synthetic
+    from satracker_data import vl_sot_io as new_io
+    assert datasets.DatasetDefectWarning is vl_sot_io.DatasetDefectWarning
+    assert vl_sot_io.DatasetDefectWarning is satracker_data.DatasetDefectWarning
+    for old, new in ((vl_sot_io, new_io), (converters, new_converters),
+                     (lasot_splits, new_splits), (synthetic_vl, new_synthetic)):
+        assert new.__all__ and set(new.__all__) <= set(old.__all__)
+        for name in new.__all__:
+            assert getattr(old, name) is getattr(new, name), (old.__name__, name)

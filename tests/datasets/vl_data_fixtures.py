@@ -178,7 +178,7 @@ def make_got10k_tree(root):
     """GOT-10k ``train/GOT-10k_Train_00000{1,2}/`` (8 frames each, absence / cover labels)
     and MMTracking's ``annotations/got10k_train_vot_infos.txt``; video 1 is an ant (its
     ``meta_info.ini``), video 2 has no ``meta_info.ini`` (empty sentence, a warning)."""
-    from satracker.datasets.vl_sot_io import write_info_file
+    from satracker_data.vl_sot_io import write_info_file
     for k, cls in ((1, 'ant'), (2, None)):
         v = osp.join(root, 'train', f'GOT-10k_Train_00000{k}')
         for i in range(1, 9):
@@ -198,7 +198,7 @@ def make_got10k_tree(root):
 def make_trackingnet_tree(root):
     """TrackingNet ``TRAIN_0/frames/vid_a/{0..7}.jpg`` + ``TRAIN_0/anno/vid_a.txt`` and
     MMTracking's ``annotations/trackingnet_train_infos.txt`` (no language)."""
-    from satracker.datasets.vl_sot_io import write_info_file
+    from satracker_data.vl_sot_io import write_info_file
     v = osp.join(root, 'TRAIN_0', 'frames', 'vid_a')
     for i in range(8):
         write_img(osp.join(v, f'{i}.jpg'))

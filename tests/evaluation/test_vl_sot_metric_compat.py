@@ -150,7 +150,7 @@ def test_videos_sharing_a_folder_without_names_get_numbered_files(tmp_path):
 def test_otb99_lang_jogging_1_and_2_in_one_split_give_two_files(tmp_path):
     """The real data path: OTB99LangDataset names each video, the metric uses the name."""
     from satracker.datasets import OTB99LangDataset
-    from satracker.datasets.converters import gen_otb99_lang_infos
+    from satracker_data.converters import gen_otb99_lang_infos
 
     root = str(tmp_path / 'OTB99-Lang')
     make_otb99_tree(root)

@@ -114,9 +114,8 @@ def _cvt21_checkpoint(path):
 # --------------------------------------------------------------------------- data
 def _data(root):
     """Each release's layout with its info files (converters of docs/dataset_prepare.md)."""
-    from satracker.datasets.converters import (gen_lasot_lang_infos,
-                                               gen_otb99_lang_infos,
-                                               gen_tnl2k_infos)
+    from satracker_data.converters import (gen_lasot_lang_infos, gen_otb99_lang_infos,
+                                           gen_tnl2k_infos)
     roots = {k: osp.join(root, k) for k in
              ('TNL2K', 'OTB99-Lang', 'LaSOT', 'GOT10k', 'TrackingNet', 'coco')}
     tnl2k = make_tnl2k_tree(roots['TNL2K'], defects=False)

@@ -72,7 +72,7 @@ def test_same_seed_same_bytes(synthetic, tmp_path):
 
 def test_boxes_lie_on_the_target_and_sentence_names_it(synthetic):
     out, _ = synthetic
-    from satracker.datasets.synthetic_vl import COLOURS
+    from satracker_data.synthetic_vl import COLOURS
     palette = {k: np.array(v, float) for k, v in COLOURS.items()}
     checked = 0
     for split in ('train', 'test'):

@@ -36,7 +36,7 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 def data(tmp_path_factory):
     """The synthetic set (2 train videos of 24 frames: STARK samples from videos of >= 20
     frames; 1 test video) in MMTracking's layouts, the test video cut to 5 frames."""
-    from satracker.datasets.synthetic_vl import make_synthetic_vl
+    from satracker_data.synthetic_vl import make_synthetic_vl
     root = tmp_path_factory.mktemp('baselines_data')
     vl = str(root / 'synthetic_vl')
     make_synthetic_vl(vl, train_videos=2, test_videos=1, num_frames=24, seed=0)

@@ -12,16 +12,10 @@ The info files are written to ``<out>/annotations`` so that
 ``configs/_base_/datasets/synthetic_vl.py`` reads the folder directly.
 """
 import argparse
-import os.path as osp
 import sys
 import time
 
-
-def _import_datasets_module(name):
-    """``satracker.datasets.<name>``, without importing all of satracker (light_import.py)."""
-    sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-    from light_import import import_datasets_module
-    return import_datasets_module(name)
+from satracker_data.synthetic_vl import make_synthetic_vl
 
 
 def _size(text):
@@ -46,12 +40,14 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    make_synthetic_vl = _import_datasets_module('synthetic_vl').make_synthetic_vl
     t0 = time.time()
-    summary = make_synthetic_vl(
-        args.out, train_videos=args.train_videos, test_videos=args.test_videos,
-        num_frames=args.frames, seed=args.seed, width=args.size[0],
-        height=args.size[1], write_infos=not args.no_infos, progress=True)
+    try:
+        summary = make_synthetic_vl(
+            args.out, train_videos=args.train_videos, test_videos=args.test_videos,
+            num_frames=args.frames, seed=args.seed, width=args.size[0],
+            height=args.size[1], write_infos=not args.no_infos, progress=True)
+    except (ValueError, RuntimeError) as e:  # bad sizes; a frame too small to plan in
+        sys.exit(f'error: {e}')
     for split, s in summary.items():
         print(f'{split}: {len(s["videos"])} videos'
               + (f' -> {s["info_file"]}' if 'info_file' in s else ''))

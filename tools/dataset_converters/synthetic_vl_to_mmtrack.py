@@ -37,9 +37,8 @@ import os.path as osp
 import shutil
 import sys
 
-INFO_HEADER = ('The format of each line in this txt is '
-               '(video_path,annotation_path,start_frame_id,end_frame_id)')
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
+from satracker_data.vl_sot_io import (MMTRACK_INFO_HEADER, list_frames, parse_gt_file,
+                                      read_language, write_info_file)
 
 
 def parse_args(argv=None):
@@ -70,26 +69,12 @@ def read_video(video_dir: str):
     if not osp.isdir(img_dir) or not osp.isfile(gt_path):
         raise FileNotFoundError(f'{video_dir}: expected imgs/ and groundtruth.txt (TNL2K '
                                 'layout, as make_synthetic_vl.py writes it)')
-    frames = sorted(osp.join(img_dir, f) for f in os.listdir(img_dir)
-                    if f.lower().endswith(IMAGE_EXTS))
-    boxes = []
-    with open(gt_path) as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                boxes.append([float(v) for v in line.replace('\t', ',').split(',')][:4])
-            except ValueError:
-                raise ValueError(f'{gt_path}, line {lineno}: not x,y,w,h: {line.strip()!r}')
+    frames = [osp.join(img_dir, name) for name in list_frames(img_dir)]
+    boxes = parse_gt_file(gt_path).tolist()
     if len(boxes) != len(frames) or not frames:
         raise ValueError(f'{gt_path}: {len(boxes)} boxes for {len(frames)} frames in '
                          f'{img_dir}')
-    lang_path = osp.join(video_dir, 'language.txt')
-    text = ''
-    if osp.isfile(lang_path):
-        with open(lang_path, encoding='utf-8', errors='replace') as f:
-            text = f.read().strip()
-    return frames, boxes, text
+    return frames, boxes, read_language(osp.join(video_dir, 'language.txt'))
 
 
 def read_split(root: str, split: str):
@@ -134,6 +119,11 @@ class Writer:
         with open(self.path(rel), 'w') as f:
             json.dump(obj, f)
 
+    def info_file(self, rel: str, rows) -> str:
+        """MMTracking's info file (its header, one line per video); returns ``rel``."""
+        write_info_file(self.path(rel), rows, header=MMTRACK_INFO_HEADER)
+        return rel
+
 
 def _gt_text(boxes, sep=','):
     return '\n'.join(sep.join(f'{v:g}' for v in b) for b in boxes) + '\n'
@@ -148,7 +138,7 @@ def _image_size(path: str):
 
 
 def write_got10k(w: Writer, videos) -> str:
-    lines = [INFO_HEADER]
+    rows = []
     for name, frames, boxes, _ in videos:
         rel = f'train/{name}'
         for i, src in enumerate(frames, 1):
@@ -156,14 +146,12 @@ def write_got10k(w: Writer, videos) -> str:
         w.text(f'GOT10k/{rel}/groundtruth.txt', _gt_text(boxes))
         w.text(f'GOT10k/{rel}/absence.label', '0\n' * len(frames))
         w.text(f'GOT10k/{rel}/cover.label', '8\n' * len(frames))
-        lines.append(f'{rel},{rel}/groundtruth.txt,1,{len(frames)}')
-    info = 'GOT10k/annotations/got10k_train_vot_infos.txt'
-    w.text(info, '\n'.join(lines))
-    return info
+        rows.append((rel, f'{rel}/groundtruth.txt', 1, len(frames)))
+    return w.info_file('GOT10k/annotations/got10k_train_vot_infos.txt', rows)
 
 
 def write_lasot(w: Writer, videos, split: str, max_frames=None) -> str:
-    lines = [INFO_HEADER]
+    rows = []
     for name, frames, boxes, text in videos:
         n = len(frames) if max_frames is None else min(len(frames), max_frames)
         rel = f'synthetic/{name}'
@@ -173,22 +161,18 @@ def write_lasot(w: Writer, videos, split: str, max_frames=None) -> str:
         w.text(f'LaSOT_full/LaSOTBenchmark/{rel}/full_occlusion.txt', ','.join(['0'] * n))
         w.text(f'LaSOT_full/LaSOTBenchmark/{rel}/out_of_view.txt', ','.join(['0'] * n))
         w.text(f'LaSOT_full/LaSOTBenchmark/{rel}/nlp.txt', text + '\n')
-        lines.append(f'{rel}/img,{rel}/groundtruth.txt,1,{n}')
-    info = f'LaSOT_full/annotations/lasot_{split}_infos.txt'
-    w.text(info, '\n'.join(lines))
-    return info
+        rows.append((f'{rel}/img', f'{rel}/groundtruth.txt', 1, n))
+    return w.info_file(f'LaSOT_full/annotations/lasot_{split}_infos.txt', rows)
 
 
 def write_trackingnet(w: Writer, videos) -> str:
-    lines = [INFO_HEADER]
+    rows = []
     for name, frames, boxes, _ in videos:
         for i, src in enumerate(frames):
             w.frame(src, f'TrackingNet/TRAIN_0/frames/{name}/{i}.jpg')
         w.text(f'TrackingNet/TRAIN_0/anno/{name}.txt', _gt_text(boxes))
-        lines.append(f'TRAIN_0/frames/{name},TRAIN_0/anno/{name}.txt,0,{len(frames) - 1}')
-    info = 'TrackingNet/annotations/trackingnet_train_infos.txt'
-    w.text(info, '\n'.join(lines))
-    return info
+        rows.append((f'TRAIN_0/frames/{name}', f'TRAIN_0/anno/{name}.txt', 0, len(frames) - 1))
+    return w.info_file('TrackingNet/annotations/trackingnet_train_infos.txt', rows)
 
 
 def _still_images(videos, per_video: int):

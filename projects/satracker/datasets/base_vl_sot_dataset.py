@@ -15,8 +15,8 @@ from typing import Optional
 
 import numpy as np
 
+from satracker_data.vl_sot_io import fit_gt_rows, parse_gt_file, warn_defect
 from ..evaluation.result_files import video_name_from_dir
-from .vl_sot_io import parse_gt_file, warn_defect
 
 
 class VLSOTDatasetMixin:
@@ -159,20 +159,8 @@ class VLSOTDatasetMixin:
         skip = info.get('init_skip_num', 0)
         if skip:
             boxes = boxes[skip:]
-        length = self.get_len_per_video(video_idx)
-        n = len(boxes)
-        if n > length:
-            self._warn_once(('rows>frames', path),
-                            f'{path} has {n} rows for {length} frames: the last '
-                            f'{n - length} rows are dropped.')
-            boxes = boxes[:length]
-        elif n < length:
-            self._warn_once(('rows<frames', path),
-                            f'{path} has {n} rows for {length} frames: the last '
-                            f'{length - n} frames have no box and are not used.')
-            pad = np.full((length - n, 4), np.nan)
-            boxes = np.concatenate([boxes.reshape(-1, 4), pad], axis=0)
-        return boxes
+        return fit_gt_rows(boxes, self.get_len_per_video(video_idx), path, pad=True,
+                           warn=lambda message: self._warn_once(('gt rows', path), message))
 
     def fit_to_length(self, values: np.ndarray, video_idx: int, fill,
                       path: Optional[str] = None) -> np.ndarray:

@@ -6,8 +6,8 @@ import numpy as np
 from mmtrack.datasets import LaSOTDataset
 from mmtrack.registry import DATASETS
 
+from satracker_data.vl_sot_io import add_sentences
 from .base_vl_sot_dataset import VLSOTDatasetMixin
-from .vl_sot_io import optional_column, read_info_file, read_language
 
 
 @DATASETS.register_module()
@@ -32,13 +32,7 @@ class LaSOTLangDataset(VLSOTDatasetMixin, LaSOTDataset):
             list[dict]: One dict per video, with ``text`` and ``lang_path`` added.
         """
         data_list = super().load_data_list()
-        rows = read_info_file(self.ann_file)
-        prefix = self.data_prefix['img_path']
-        for info, row in zip(data_list, rows):
-            lang_path = optional_column(row, 4) or osp.join(
-                osp.dirname(row[0]), 'nlp.txt')
-            info['lang_path'] = lang_path
-            info['text'] = read_language(osp.join(prefix, lang_path))
+        add_sentences(data_list, self.ann_file, self.data_prefix['img_path'], 'nlp.txt')
         return data_list
 
     def get_bboxes_from_video(self, video_idx: int) -> np.ndarray:

@@ -5,8 +5,8 @@ from typing import List
 from mmtrack.datasets import OTB100Dataset
 from mmtrack.registry import DATASETS
 
+from satracker_data.vl_sot_io import add_sentences, optional_column
 from .base_vl_sot_dataset import VLSOTDatasetMixin
-from .vl_sot_io import optional_column, read_info_file, read_language
 
 
 @DATASETS.register_module()
@@ -40,24 +40,14 @@ class OTB99LangDataset(VLSOTDatasetMixin, OTB100Dataset):
             list[dict]: One dict per video, with ``text`` and ``lang_path`` added.
         """
         data_list = super().load_data_list()
-        rows = read_info_file(self.ann_file)
-        prefix = self.data_prefix['img_path']
+        rows = add_sentences(data_list, self.ann_file, self.data_prefix['img_path'])
         for info, row in zip(data_list, rows):
             template = optional_column(row, 5)
             if template:
                 info['framename_template'] = template
-            lang_path = optional_column(row, 4)
-            info['lang_path'] = lang_path
-            if lang_path is not None:
+            if info['lang_path'] is not None:
                 # The query file is named after the sequence (Jogging-1 shares Jogging/).
-                info['video_name'] = osp.splitext(osp.basename(lang_path))[0]
-            if lang_path is None:
-                self._warn_once(('nolang', info['video_path']),
-                                f'{self.ann_file}: no query file for '
-                                f'"{info["video_path"]}"; using an empty sentence.')
-                info['text'] = ''
-            else:
-                info['text'] = read_language(osp.join(prefix, lang_path))
+                info['video_name'] = osp.splitext(osp.basename(info['lang_path']))[0]
         return data_list
 
     def get_bboxes_from_video(self, video_idx: int):
