@@ -1,12 +1,14 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """``tools/demo.py`` on a generated clip: video in / video out, frame folder in / frames out,
-and clear errors for bad inputs."""
+and clear errors for bad inputs (the frame reader's are ``satracker.visualization``'s)."""
 import importlib.util
 import os.path as osp
 
 import cv2
 import numpy as np
 import pytest
+
+from satracker.visualization import FrameReadError
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO_CONFIG = osp.join(REPO, 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py')
@@ -108,7 +110,8 @@ def test_demo_video_to_video(config, clip_video, tmp_path, capsys):
                        '--config', config, '--out', out, '--show-score-map'])
     assert osp.isfile(out)
     count, size = _count_video_frames(out)
-    assert count == NUM_FRAMES and size == (H, W)
+    # the sentence is on a band below the frame: the video is taller, never covered
+    assert count == NUM_FRAMES and size[0] > H and size[1] == W
     assert len(boxes) == NUM_FRAMES
     np.testing.assert_allclose(boxes[0], [20, 30, 24, 24], atol=1e-4)
     assert all(np.all(np.isfinite(b)) and b[2] > 0 and b[3] > 0 for b in boxes)
@@ -122,8 +125,7 @@ def test_demo_folder_to_frames_with_checkpoint(config, clip_folder, tmp_path):
 
     from satracker.apis import inference_vlsot, init_model
     folder, bbox = clip_folder
-    cfg = demo.load_demo_config(config)
-    model = init_model(cfg)
+    model = init_model(config)
     ckpt = str(tmp_path / 'published.pth')
     torch.save(dict(state_dict=model.state_dict(), meta=dict(note='test')), ckpt)
 
@@ -133,7 +135,7 @@ def test_demo_folder_to_frames_with_checkpoint(config, clip_folder, tmp_path):
     written = sorted(p.name for p in out.iterdir())
     assert written == [f'{k:06d}.jpg' for k in range(NUM_FRAMES)]
     first = cv2.imread(str(out / '000000.jpg'))
-    assert first.shape == (H, W, 3)
+    assert first.shape[0] > H and first.shape[1:] == (W, 3)
     # the given box is drawn in red (BGR (0, 0, 255)) on the first frame
     assert first[30, 32, 2] > 180 and first[30, 32, 1] < 90
 
@@ -181,27 +183,27 @@ def test_errors_name_the_input(config, clip_video, clip_folder, tmp_path):
         demo.main([inp, '--text', 'x', '--bbox', box, '--config', cfg, '--out', dst])
 
     missing = str(tmp_path / 'missing.mp4')
-    with pytest.raises(demo.DemoInputError, match='does not exist') as err:
+    with pytest.raises(FrameReadError, match='does not exist') as err:
         run(missing)
     assert missing in str(err.value)
 
     broken = tmp_path / 'broken.mp4'
     broken.write_bytes(b'this is not a video')
-    with pytest.raises(demo.DemoInputError, match='cannot read video') as err:
+    with pytest.raises(FrameReadError, match='cannot read video') as err:
         run(str(broken))
     assert str(broken) in str(err.value)
 
     empty = tmp_path / 'empty_folder'
     empty.mkdir()
     (empty / 'readme.txt').write_text('no frames here')
-    with pytest.raises(demo.DemoInputError, match='no frames') as err:
+    with pytest.raises(FrameReadError, match='no frames') as err:
         run(str(empty))
     assert str(empty) in str(err.value)
 
     bad_frames = tmp_path / 'bad_frames'
     bad_frames.mkdir()
     (bad_frames / '000.jpg').write_bytes(b'not a jpeg')
-    with pytest.raises(demo.DemoInputError, match='cannot read image') as err:
+    with pytest.raises(FrameReadError, match='cannot read image') as err:
         run(str(bad_frames))
     assert str(bad_frames / '000.jpg') in str(err.value)
 
