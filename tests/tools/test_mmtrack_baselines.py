@@ -192,5 +192,5 @@ def test_layout_tool_refuses_bad_input_with_a_message(tmp_path):
     (video / 'imgs').mkdir(parents=True)
     (video / 'imgs' / '00001.jpg').write_bytes(b'')
     (video / 'groundtruth.txt').write_text('1,2,3,4\n1,2,x,4\n')
-    with pytest.raises(SystemExit, match=r'groundtruth.txt, line 2: not x,y,w,h'):
+    with pytest.raises(SystemExit, match=r'groundtruth.txt, line 2: cannot parse "1,2,x,4"'):
         tool.main(['-i', str(tmp_path / 'bad'), '-o', str(tmp_path / 'out')])
