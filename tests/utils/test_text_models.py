@@ -4,27 +4,23 @@ import os.path as osp
 
 from mmengine.config import Config
 
-from satracker.utils import MINILM_PACKAGE, resolve_tokenizer_paths
+from satracker.utils import MINILM_PACKAGE, iter_config_dicts, resolve_tokenizer_paths
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _tokenizers(cfg):
-    found = []
+    return [node.get('tokenizer_path')
+            for key in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+            for _, node in iter_config_dicts(cfg.get(key)) if node.get('type') == 'TokenizeText']
 
-    def visit(node):
-        if isinstance(node, dict):
-            if node.get('type') == 'TokenizeText':
-                found.append(node.get('tokenizer_path'))
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                visit(value)
 
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        visit(cfg.get(key))
-    return found
+def test_one_walker_gives_every_dict_with_its_cfg_options_key():
+    cfg = dict(a=dict(b=[dict(c=1), 2, (dict(d=dict()), )]), e=3)
+    assert [k for k, _ in iter_config_dicts(cfg)] == ['', 'a', 'a.b.0', 'a.b.2.0', 'a.b.2.0.d']
+    keys = [k for k, _ in iter_config_dicts(cfg['a'], 'a')]
+    assert keys == ['a', 'a.b.0', 'a.b.2.0', 'a.b.2.0.d']
+    assert list(iter_config_dicts(None)) == [] and list(iter_config_dicts([1, 'x'])) == []
 
 
 def test_every_pipeline_of_a_loaded_config_follows_the_encoder():

