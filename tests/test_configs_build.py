@@ -10,7 +10,7 @@ from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
 
 import satracker  # noqa: F401
-from satracker.apis import offline_model_cfg, tiny_model_cfg
+from satracker.testing import offline_model_cfg, tiny_model_cfg
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(

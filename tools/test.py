@@ -6,7 +6,6 @@ Examples:
     tools/dist_test.sh configs/satracker/<...>_test-tnl2k.py 2 --checkpoint ckpt.pth
 """
 import argparse
-import os
 import os.path as osp
 
 from mmengine.model import is_model_wrapper
@@ -16,7 +15,7 @@ from satracker.engine import (CheckpointDownloadError, download_checkpoint, is_u
                               setup_cpu_distributed, trust_checkpoints)
 from satracker.utils import register_all_modules
 from satracker.utils.prerequisites import exit_if_missing
-from satracker.utils.tool_utils import add_common_args, load_config
+from satracker.cli import add_common_args, load_config, parse_launcher_args
 
 
 def parse_args(argv=None):
@@ -30,10 +29,7 @@ def parse_args(argv=None):
         '--bf16', action='store_true',
         help="track in bfloat16 (SATracker's model.test_cfg.precision='bf16'; a CPU without "
         'AVX512-BF16 / AMX-BF16 warns and runs fp32; docs/speed.md)')
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    return parse_launcher_args(parser, argv)
 
 
 def main(argv=None):

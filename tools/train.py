@@ -9,7 +9,6 @@ Examples:
         --cfg-options model.backbone.init_cfg=None
 """
 import argparse
-import os
 import os.path as osp
 
 import torch
@@ -19,7 +18,7 @@ from satracker.engine import (apply_resume, setup_cpu_distributed, trust_checkpo
                               use_atomic_checkpoint_hook)
 from satracker.utils import register_all_modules
 from satracker.utils.prerequisites import exit_if_missing
-from satracker.utils.tool_utils import add_common_args, load_config
+from satracker.cli import add_common_args, load_config, parse_launcher_args
 
 
 def parse_args(argv=None):
@@ -34,10 +33,7 @@ def parse_args(argv=None):
         '--resume', nargs='?', type=str, const='auto',
         help='resume from the latest checkpoint in the work_dir (no value), or from the '
         'given checkpoint (trusted if it lies in the work_dir, else needs --trust-checkpoint)')
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    return parse_launcher_args(parser, argv)
 
 
 def main(argv=None):

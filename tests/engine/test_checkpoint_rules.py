@@ -1,7 +1,7 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """The weights-only rule (docs/checkpoints.md) and tools/misc/publish_model.py."""
-import importlib.util
 import os.path as osp
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +11,9 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from satracker.engine.checkpoint import (UntrustedCheckpointError, load_state_dict,
                                          reset_trust, trust_checkpoints)
+
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools'))
+from tool_loading import load_tool  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -94,18 +97,10 @@ def test_missing_checkpoint_names_the_file(tmp_path):
         _load_checkpoint(str(tmp_path / 'nope.pth'), map_location='cpu')
 
 
-def _load_tool(repo_root, relpath):
-    spec = importlib.util.spec_from_file_location('tool_under_test',
-                                                  osp.join(repo_root, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_publish_model_writes_a_weights_only_checkpoint(tmp_path, repo_root, capsys):
     src = _training_checkpoint(str(tmp_path / 'epoch_3.pth'))
     out = str(tmp_path / 'pub' / 'model.pth')
-    tool = _load_tool(repo_root, 'tools/misc/publish_model.py')
+    tool = load_tool(repo_root, 'tools/misc/publish_model.py')
     with pytest.raises(SystemExit, match='--trust-checkpoint'):  # a message, no traceback
         tool.main([src, out])
     tool.main([src, out, '--trust-checkpoint'])
@@ -123,7 +118,7 @@ def test_publish_model_from_a_work_dir_without_hash(tmp_path, repo_root, capsys)
     work_dir = tmp_path / 'work_dirs' / 'phase1'
     work_dir.mkdir(parents=True)
     _training_checkpoint(str(work_dir / 'epoch_1.pth'))
-    tool = _load_tool(repo_root, 'tools/misc/publish_model.py')
+    tool = load_tool(repo_root, 'tools/misc/publish_model.py')
     with pytest.raises(SystemExit, match='without a last_checkpoint'):
         tool.main([str(work_dir), str(tmp_path / 'x.pth'), '--trust-checkpoint'])
     # last_checkpoint holds the path the run saw (maybe another machine's): the name is used

@@ -8,6 +8,7 @@ import argparse
 import functools
 import os.path as osp
 import socket
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,6 +19,9 @@ from torch import nn
 
 from satracker.engine import CheckpointDownloadError, UntrustedCheckpointError
 from satracker.engine.checkpoint import reset_trust
+
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools'))
+from tool_loading import load_tool  # noqa: E402
 
 
 class _CountingHandler(SimpleHTTPRequestHandler):
@@ -109,7 +113,8 @@ def test_unreachable_url_and_missing_file_give_a_short_error(model_zoo):
 def test_init_model_takes_a_url(model_zoo, repo_root):
     from mmengine.config import Config
 
-    from satracker.apis import init_model, tiny_model_cfg
+    from satracker.apis import init_model
+    from satracker.testing import tiny_model_cfg
     root, served, gets = model_zoo
     cfg = Config.fromfile(osp.join(repo_root, 'configs/_base_/models/satracker.py'))
     cfg.model = tiny_model_cfg(cfg.model.to_dict())
@@ -128,11 +133,7 @@ class _Built(Exception):
 
 
 def test_test_tool_downloads_before_building_anything(model_zoo, repo_root, monkeypatch):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('tool_test_url',
-                                                  osp.join(repo_root, 'tools/test.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool(repo_root, 'tools/test.py')
     monkeypatch.setattr(tool, 'exit_if_missing', lambda *args: None, raising=False)  # no data
 
     def stop(cfg, launcher):

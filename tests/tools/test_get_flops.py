@@ -1,23 +1,19 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """tools/analysis_tools/get_flops.py and benchmark_speed.py run on tiny models."""
-import importlib.util
 import json
 import os.path as osp
 import subprocess
 import sys
 
 import pytest
+from tool_loading import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASE = 'configs/_base_/models/satracker.py'
 
 
 def _tool(name):
-    path = osp.join(REPO, 'tools', 'analysis_tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'_satracker_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(REPO, f'tools/analysis_tools/{name}.py')
 
 
 def test_get_flops_tiny(capsys):

@@ -37,13 +37,14 @@ Examples:
 import argparse
 import contextlib
 import copy
-import json
 import statistics
 import time
 
-import numpy as np
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
+
+from satracker.cli import read_config, save_json
+from satracker.testing import build_offline_model, preprocess_frame, synthetic_video
 
 DEFAULT_BASELINE = ('mmtrack::sot/stark/'
                     'stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_test-lasot.py')
@@ -76,34 +77,6 @@ def parse_args(argv=None):
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of the SATracker config')
     return parser.parse_args(argv)
-
-
-def synthetic_video(num_frames: int, h: int, w: int, seed: int = 0):
-    """Frames (N, 3, H, W) uint8 BGR-like and the first box (4,) xyxy of a moving square."""
-    rng = np.random.RandomState(seed)
-    background = (rng.rand(h, w, 3) * 120).astype(np.uint8)
-    side = max(16, min(h, w) // 8)
-    frames = []
-    for k in range(num_frames):
-        img = background.copy()
-        x1 = int((w - side) * (0.2 + 0.6 * (k / max(num_frames - 1, 1))))
-        y1 = int((h - side) * (0.4 + 0.1 * np.sin(k / 5)))
-        img[y1:y1 + side, x1:x1 + side] = (40, 60, 230)
-        frames.append(img)
-    x1 = int((w - side) * 0.2)
-    y1 = int((h - side) * 0.4)
-    first = np.array([x1, y1, x1 + side, y1 + side], dtype=np.float32)
-    return np.stack(frames).transpose(0, 3, 1, 2), first
-
-
-def _normalise(model, frame: np.ndarray, device) -> torch.Tensor:
-    """(3, H, W) uint8 -> (1, 1, 3, H, W) as the model's data preprocessor does."""
-    from mmtrack.structures import TrackDataSample
-    data = dict(inputs=dict(img=[torch.from_numpy(frame)[None]]),
-                data_samples=[TrackDataSample()])
-    with torch.no_grad():
-        out = model.data_preprocessor(data, False)
-    return out['inputs']['img'].to(device)
 
 
 def _sample(frame_id: int, h: int, w: int, box=None):
@@ -141,7 +114,7 @@ def time_trackers(trackers: dict, frames, first_box, device, warmup, autocast) -
     cuda = device.type == 'cuda'
     trackers = {name: tuple(t) + (contextlib.nullcontext,) * (3 - len(t))
                 for name, t in trackers.items()}
-    imgs = {name: [_normalise(model, f, device) for f in frames]
+    imgs = {name: [preprocess_frame(model, f, device) for f in frames]
             for name, (model, _, _) in trackers.items()}
     box0 = torch.from_numpy(first_box).to(device)
     samples = [_sample(k, h, w, box0 if k == 0 else None) for k in range(n)]
@@ -171,36 +144,16 @@ def time_trackers(trackers: dict, frames, first_box, device, warmup, autocast) -
 
 
 def build_satracker(args):
-    import satracker  # noqa: F401
-    from mmengine.registry import init_default_scope
-    from mmtrack.registry import MODELS
-
-    from satracker.apis import offline_model_cfg, tiny_model_cfg
-    from satracker.utils.tool_utils import resolve_config_path
-    cfg = Config.fromfile(resolve_config_path(args.config))
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope('mmtrack')
-    model_cfg = cfg.model.to_dict()
-    model_cfg = tiny_model_cfg(model_cfg) if args.tiny else offline_model_cfg(model_cfg)
-    torch.manual_seed(0)
-    model = MODELS.build(model_cfg)
-    return model.to(args.device).eval()
+    """The SATracker of ``args.config`` (``--cfg-options``, ``--tiny``) on ``args.device``."""
+    cfg = read_config(args.config, args.cfg_options)
+    return build_offline_model(cfg.model, tiny=args.tiny).to(args.device).eval()
 
 
 def build_baseline(config: str, device):
-    from mmengine.registry import init_default_scope
-    from mmtrack.registry import MODELS
+    """An MMTracking tracker with random weights (no torchvision download)."""
     from mmtrack.utils import register_all_modules
-
-    from satracker.utils.tool_utils import resolve_config_path
     register_all_modules(init_default_scope=False)
-    cfg = Config.fromfile(resolve_config_path(config))
-    cfg.merge_from_dict({'model.backbone.init_cfg': None})
-    init_default_scope('mmtrack')
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
-    return model.to(device).eval()
+    return build_offline_model(read_config(config).model).to(device).eval()
 
 
 def main(argv=None):
@@ -296,9 +249,7 @@ def main(argv=None):
     for key, value in ratios.items():
         print(f'  ratio {key:<28s} {value:.3f}')
     results['ratios'] = ratios
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(results, f, indent=2)
+    save_json(results, args.json)
     return results
 
 

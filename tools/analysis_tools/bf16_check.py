@@ -2,9 +2,10 @@
 """bf16 on CPU: per-frame agreement of bf16 and fp32 tracking, and the CPU AMP step time.
 
 ``agreement``: SATracker with ``test_cfg.precision='fp32'`` and a copy with ``'bf16'`` track the
-synthetic video of ``benchmark_speed.py``; on every frame both start from the same fp32 box (the
-fp32 tracker's previous output), so the IoU of their boxes measures what bf16 changes in one
-step (the head's output mapped to the image), not drift. Prints the mean and minimum IoU.
+synthetic video of ``benchmark_speed.py`` (:func:`satracker.testing.synthetic_video`); on every
+frame both start from the same fp32 box (the fp32 tracker's previous output), so the IoU of
+their boxes measures what bf16 changes in one step (the head's output mapped to the image), not
+drift. Prints the mean and minimum IoU.
 
 ``amp-step``: the median time of one training step (forward, backward, AdamW update) of the
 model on a random batch, with mmengine's ``OptimWrapper`` (fp32) and with
@@ -19,17 +20,15 @@ Examples:
 """
 import argparse
 import copy
-import json
 import statistics
-import sys
 import time
-from os import path as osp
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-import benchmark_speed as bench  # noqa: E402
+from satracker.cli import read_config, save_json
+from satracker.engine import load_state_dict
+from satracker.testing import build_offline_model, preprocess_frame, synthetic_video
 
 
 def parse_args(argv=None):
@@ -52,10 +51,9 @@ def parse_args(argv=None):
 
 
 def _build(args):
-    args.device = 'cpu'
-    model = bench.build_satracker(args)
+    cfg = read_config(args.config, args.cfg_options)
+    model = build_offline_model(cfg.model, tiny=args.tiny).eval()
     if args.checkpoint:
-        from satracker.engine import load_state_dict
         missing = model.load_state_dict(load_state_dict(args.checkpoint), strict=False)
         print(f'loaded {args.checkpoint} ({missing})')
     return model
@@ -69,11 +67,11 @@ def agreement(args) -> dict:
     other = copy.deepcopy(model)
     other.test_cfg['precision'] = 'bf16'
     h, w = args.img_size
-    frames, first = bench.synthetic_video(args.frames, h, w)
+    frames, first = synthetic_video(args.frames, h, w)
     g = torch.Generator().manual_seed(0)
     text_ids = torch.randint(1000, 2000, (1, args.text_len), generator=g)
     text_mask = torch.ones(1, args.text_len, dtype=torch.long)
-    imgs = [bench._normalise(model, f, 'cpu')[0] for f in frames]
+    imgs = [preprocess_frame(model, f, 'cpu')[0] for f in frames]
     ious, shifts = [], []
     with torch.no_grad():
         for m in (model, other):
@@ -155,12 +153,8 @@ def main(argv=None):
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    cfg = Config.fromfile(args.config)  # a clear error for a missing file
-    del cfg
     result = agreement(args) if args.mode == 'agreement' else amp_step(args)
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(result, f, indent=2)
+    save_json(result, args.json)
     return result
 
 

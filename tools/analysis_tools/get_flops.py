@@ -23,12 +23,14 @@ Examples:
     python tools/analysis_tools/get_flops.py CONFIG --tiny --json out.json
 """
 import argparse
-import json
 import sys
 from collections import OrderedDict
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
+
+from satracker.cli import read_config, save_json
+from satracker.testing import build_offline_model
 
 PAPER_PARAMS_M = 131.3
 PAPER_GMACS = 28.8
@@ -49,21 +51,6 @@ def parse_args(argv=None):
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. model.backbone.sam_stages="(2,)"')
     return parser.parse_args(argv)
-
-
-def build_model(cfg: Config, tiny: bool = False):
-    """Build the config's model on CPU in eval mode, offline."""
-    import satracker  # noqa: F401
-    from mmengine.registry import init_default_scope
-    from mmtrack.registry import MODELS
-
-    from satracker.apis import offline_model_cfg, tiny_model_cfg
-    init_default_scope('mmtrack')
-    model_cfg = cfg.model.to_dict() if hasattr(cfg.model, 'to_dict') else dict(cfg.model)
-    model_cfg = tiny_model_cfg(model_cfg) if tiny else offline_model_cfg(model_cfg)
-    model = MODELS.build(model_cfg)
-    model.eval()
-    return model
 
 
 def _class_names(module) -> set:
@@ -203,19 +190,14 @@ def report(result: dict, out=sys.stdout) -> None:
 
 def main(argv=None):
     args = parse_args(argv)
-    from satracker.utils.tool_utils import resolve_config_path
-    cfg = Config.fromfile(resolve_config_path(args.config))
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = read_config(args.config, args.cfg_options)
     test_cfg = cfg.model.get('test_cfg', None) or {}
     template_size = args.template_size or int(test_cfg.get('template_size', 128))
     search_size = args.search_size or int(test_cfg.get('search_size', 320))
-    model = build_model(cfg, tiny=args.tiny)
+    model = build_offline_model(cfg.model, tiny=args.tiny).eval()
     result = measure(model, template_size, search_size, args.text_len)
     report(result)
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(result, f, indent=2)
+    save_json(result, args.json)
     return result
 
 

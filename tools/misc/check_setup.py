@@ -91,7 +91,7 @@ def _parse_options(options: list) -> dict:
 
 def _load(config: str, options: list):
     """The config as the tools see it with these ``--cfg-options``."""
-    from satracker.utils.tool_utils import load_config
+    from satracker.cli import load_config
     config_args = argparse.Namespace(config=config, cfg_options=_parse_options(options),
                                      work_dir=None, launcher='none')
     try:

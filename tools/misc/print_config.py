@@ -9,7 +9,7 @@ import argparse
 
 from mmengine.config import DictAction
 
-from satracker.utils.tool_utils import load_config
+from satracker.cli import load_config
 
 
 def parse_args(argv=None):

@@ -14,7 +14,7 @@ from mmtrack.registry import MODELS
 from tracker_fixtures import build_tiny_tracker
 
 import satracker  # noqa: F401
-from satracker.apis import tiny_model_cfg
+from satracker.testing import tiny_model_cfg
 from satracker.models.trackers import satracker as satracker_module
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))

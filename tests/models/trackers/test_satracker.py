@@ -12,7 +12,7 @@ from mmtrack.structures import TrackDataSample
 from tracker_fixtures import build_tiny_tracker
 
 import satracker  # noqa: F401
-from satracker.apis import tiny_model_cfg
+from satracker.testing import tiny_model_cfg
 from satracker.models.trackers import crop_square
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
