@@ -1,5 +1,5 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
-"""Track a target given by a box and a sentence through a video or a folder of frames.
+r"""Track a target given by a box and a sentence through a video or a folder of frames.
 
     python tools/demo.py demo.mp4 --text "the red car on the left" --bbox 120,80,60,40 \
         --config CONFIG --checkpoint CKPT --out work_dirs/demo_out.mp4 [--show-score-map]
