@@ -61,5 +61,8 @@ custom_hooks = [
         interval=15,
         max_videos=2,
         out_dir='vis',
-        use_backends=False)
+        use_backends=False,
+        # and one GIF of the first test video (every 2nd frame): <work_dir>/vis/test/*.gif
+        clip_videos=1,
+        clip_format='gif')
 ]
