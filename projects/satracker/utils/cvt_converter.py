@@ -4,7 +4,7 @@ parameter names of :class:`SynchronousLearningBackbone`'s CvT part."""
 import os.path as osp
 import re
 from collections import OrderedDict
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 from mmengine.logging import print_log
@@ -109,6 +109,48 @@ def _hf_block_suffix(rest: str) -> Union[str, None]:
     return None
 
 
+#: Per source: the stage keys, and below a stage the embedding prefix and the block keys; the
+#: classifier and its final norm (dropped).
+_SOURCE_KEYS = dict(
+    official=dict(stage=r'stage(\d+)\.(.*)$', embed='patch_embed.', block=r'blocks\.(\d+)\.(.*)$',
+                  head='head.', norm='norm.'),
+    hf=dict(stage=r'encoder\.stages\.(\d+)\.(.*)$', embed='embedding.convolution_embeddings.',
+            block=r'layers\.(\d+)\.(.*)$', head='classifier.', norm='layernorm.'))
+
+
+def _convert_key(key: str, source: str) -> Tuple[Optional[str], Optional[str]]:
+    """The SLB name of one CvT key.
+
+    Returns:
+        tuple: ``(name, None)``; ``(None, why)`` for a key that is dropped on purpose;
+        ``(None, None)`` for a key that matches no rule.
+    """
+    names = _SOURCE_KEYS[source]
+    k = key[len('module.'):] if key.startswith('module.') else key
+    if source == 'hf' and k.startswith('cvt.'):  # CvtForImageClassification
+        k = k[len('cvt.'):]
+    m = re.match(names['stage'], k)
+    if m is None:
+        for part in ('head', 'norm'):
+            if k.startswith(names[part]):
+                return None, _DROP_NOTE[part]
+        return None, None
+    i, rest = m.groups()
+    if rest == 'cls_token':
+        return None, _DROP_NOTE['cls_token']
+    if rest.startswith(names['embed']):
+        sub = rest[len(names['embed']):]
+        if source == 'hf':
+            sub = sub.replace('projection.', 'proj.', 1).replace('normalization.', 'norm.', 1)
+        return (f'stages.{i}.cte.{sub}' if sub in _CTE_SUFFIXES else None), None
+    mb = re.match(names['block'], rest)
+    if mb:
+        suffix = mb.group(2) if source == 'official' else _hf_block_suffix(mb.group(2))
+        if suffix in _BLOCK_SUFFIXES:
+            return f'stages.{i}.blocks.{mb.group(1)}.{suffix}', None
+    return None, None
+
+
 def convert_cvt_state_dict(state_dict: Dict[str, torch.Tensor],
                            source: str = 'official',
                            return_report: bool = False,
@@ -144,58 +186,10 @@ def convert_cvt_state_dict(state_dict: Dict[str, torch.Tensor],
     unexpected: List[str] = []
     dropped: List[Tuple[str, str]] = []
     for key, value in state_dict.items():
-        k = key[len('module.'):] if key.startswith('module.') else key
-        new = None
-        if source == 'official':
-            m = re.match(r'stage(\d+)\.(.*)$', k)
-            if m:
-                i, rest = m.groups()
-                if rest.startswith('patch_embed.'):
-                    sub = rest[len('patch_embed.'):]
-                    if sub in _CTE_SUFFIXES:
-                        new = f'stages.{i}.cte.{sub}'
-                elif rest == 'cls_token':
-                    dropped.append((key, _DROP_NOTE['cls_token']))
-                    continue
-                else:
-                    mb = re.match(r'blocks\.(\d+)\.(.*)$', rest)
-                    if mb and mb.group(2) in _BLOCK_SUFFIXES:
-                        new = f'stages.{i}.blocks.{mb.group(1)}.{mb.group(2)}'
-            elif k.startswith('head.'):
-                dropped.append((key, _DROP_NOTE['head']))
-                continue
-            elif k.startswith('norm.'):
-                dropped.append((key, _DROP_NOTE['norm']))
-                continue
-        else:
-            if k.startswith('cvt.'):
-                k = k[len('cvt.'):]
-            m = re.match(r'encoder\.stages\.(\d+)\.(.*)$', k)
-            if m:
-                i, rest = m.groups()
-                emb = 'embedding.convolution_embeddings.'
-                if rest.startswith(emb):
-                    sub = rest[len(emb):].replace('projection.', 'proj.',
-                                                  1).replace(
-                                                      'normalization.',
-                                                      'norm.', 1)
-                    if sub in _CTE_SUFFIXES:
-                        new = f'stages.{i}.cte.{sub}'
-                elif rest == 'cls_token':
-                    dropped.append((key, _DROP_NOTE['cls_token']))
-                    continue
-                else:
-                    ml = re.match(r'layers\.(\d+)\.(.*)$', rest)
-                    if ml:
-                        suffix = _hf_block_suffix(ml.group(2))
-                        if suffix in _BLOCK_SUFFIXES:
-                            new = f'stages.{i}.blocks.{ml.group(1)}.{suffix}'
-            elif k.startswith('classifier.'):
-                dropped.append((key, _DROP_NOTE['head']))
-                continue
-            elif k.startswith('layernorm.'):
-                dropped.append((key, _DROP_NOTE['norm']))
-                continue
+        new, why_dropped = _convert_key(key, source)
+        if why_dropped is not None:
+            dropped.append((key, why_dropped))
+            continue
         if new is None:
             unexpected.append(key)
         else:
