@@ -8,7 +8,6 @@ random weights saved as a HuggingFace directory, 128/320 crops, 30 tokens. The d
 fakes of each release's layout (TNL2K, OTB99-Lang, LaSOT; GOT-10k, TrackingNet, COCO) with
 their info files; ``--cfg-options`` only point the configs at them and at the weights.
 """
-import importlib.util
 import json
 import math
 import os
@@ -23,6 +22,7 @@ import warnings
 
 import pytest
 import torch
+from tool_loading import load_tool
 
 HERE = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(osp.dirname(HERE))
@@ -40,11 +40,7 @@ PEAK_LIMIT_GB = 8.0
 
 def _tool(rel):
     """A tool script as a module (its main() runs in this process)."""
-    path = osp.join(REPO, rel)
-    spec = importlib.util.spec_from_file_location(osp.splitext(osp.basename(rel))[0], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(REPO, rel)
 
 
 def _check_setup(argv, capsys):

@@ -1,7 +1,6 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """The converter command lines on tiny releases in the real layouts (with defects), and
 without torch."""
-import importlib.util
 import json
 import os.path as osp
 import subprocess
@@ -10,6 +9,7 @@ import time
 import warnings
 
 import pytest
+from tool_loading import load_tool
 
 HERE = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(osp.dirname(HERE))
@@ -18,11 +18,7 @@ from vl_data_fixtures import make_lasot_tree, make_otb99_tree, make_tnl2k_tree  
 
 
 def _tool(rel):
-    path = osp.join(REPO, 'tools', 'dataset_converters', rel)
-    spec = importlib.util.spec_from_file_location(osp.splitext(osp.basename(rel))[0], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(REPO, f'tools/dataset_converters/{rel}')
 
 
 def _run(tool, argv, capsys):

@@ -2,7 +2,6 @@
 """The synthetic VL generator: deterministic, boxes on the target, read by TNL2KDataset."""
 import copy
 import filecmp
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -11,16 +10,13 @@ import time
 import cv2
 import numpy as np
 import pytest
+from tool_loading import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _tool():
-    path = osp.join(REPO, 'tools', 'dataset_converters', 'make_synthetic_vl.py')
-    spec = importlib.util.spec_from_file_location('make_synthetic_vl', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(REPO, 'tools/dataset_converters/make_synthetic_vl.py')
 
 
 def _files(root):

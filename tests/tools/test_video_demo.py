@@ -1,12 +1,12 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """``tools/demo.py`` on a generated clip: video in / video out, frame folder in / frames out,
 and clear errors for bad inputs (the frame reader's are ``satracker.visualization``'s)."""
-import importlib.util
 import os.path as osp
 
 import cv2
 import numpy as np
 import pytest
+from tool_loading import load_tool
 
 from satracker.visualization import FrameReadError
 
@@ -34,15 +34,7 @@ model = dict(
 """
 
 
-def _load_demo():
-    spec = importlib.util.spec_from_file_location('satracker_tools_demo',
-                                                  osp.join(REPO, 'tools/demo.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-demo = _load_demo()
+demo = load_tool(REPO, 'tools/demo.py')
 
 
 def _clip(n=NUM_FRAMES):
