@@ -6,7 +6,8 @@
 - :func:`read_config` and :func:`load_config`: a config file (or ``PACKAGE::path``) with
   ``--cfg-options`` merged and the tokenizer paths resolved; a bad file or option stops the
   tool with a message naming it, without a traceback;
-- :func:`save_json`: the ``--json`` output of the analysis tools.
+- :func:`add_model_tool_args` and :func:`save_json`: the arguments that the analysis tools
+  building a model with random weights share, and their ``--json`` output.
 
 The analysis tools build their models with :func:`satracker.testing.build_offline_model`;
 the offline pre-flight checks live in :mod:`satracker.utils.prerequisites`.
@@ -134,6 +135,20 @@ def load_config(args: argparse.Namespace) -> Config:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     return cfg
+
+
+def add_model_tool_args(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the analysis tools that build a config's model with random weights
+    (``get_flops.py``, ``benchmark_speed.py``, ``bf16_check.py``): ``config``, ``--tiny``,
+    ``--text-len``, ``--cfg-options`` and ``--json``."""
+    parser.add_argument('config', help='config file (or PACKAGE::path, e.g. mmtrack::...)')
+    parser.add_argument('--tiny', action='store_true',
+                        help='shrink the model (tiny widths, tiny random BERT): a quick check')
+    parser.add_argument('--text-len', type=int, default=30, help='tokens incl. [CLS]/[SEP]')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. model.backbone.sam_stages="(2,)"')
+    parser.add_argument('--json', help='also write the results to this JSON file')
 
 
 def save_json(result: dict, path: Optional[str]) -> None:

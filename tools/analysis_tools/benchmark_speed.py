@@ -41,9 +41,8 @@ import statistics
 import time
 
 import torch
-from mmengine.config import DictAction
 
-from satracker.cli import read_config, save_json
+from satracker.cli import add_model_tool_args, read_config, save_json
 from satracker.testing import build_offline_model, preprocess_frame, synthetic_video
 
 DEFAULT_BASELINE = ('mmtrack::sot/stark/'
@@ -52,7 +51,7 @@ DEFAULT_BASELINE = ('mmtrack::sot/stark/'
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='SATracker per-frame latency')
-    parser.add_argument('config', help='SATracker config file')
+    add_model_tool_args(parser)  # config, --tiny, --text-len, --cfg-options, --json
     parser.add_argument('--baseline', default=DEFAULT_BASELINE,
                         help="MMTracking SOT config measured in the same run ('none' to skip)")
     parser.add_argument('--device', default='cpu', help="'cpu' or 'cuda[:i]'")
@@ -68,14 +67,7 @@ def parse_args(argv=None):
     parser.add_argument('--warmup', type=int, default=5, help='untimed frames after frame 0')
     parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640), metavar=('H', 'W'),
                         help='frame size')
-    parser.add_argument('--text-len', type=int, default=30)
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
-    parser.add_argument('--tiny', action='store_true',
-                        help='tiny SATracker (a quick check of the tool)')
-    parser.add_argument('--json', help='also write the results to this JSON file')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override settings of the SATracker config')
     return parser.parse_args(argv)
 
 

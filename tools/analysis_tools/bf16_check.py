@@ -24,9 +24,8 @@ import statistics
 import time
 
 import torch
-from mmengine.config import DictAction
 
-from satracker.cli import read_config, save_json
+from satracker.cli import add_model_tool_args, read_config, save_json
 from satracker.engine import load_state_dict
 from satracker.testing import build_offline_model, preprocess_frame, synthetic_video
 
@@ -34,19 +33,14 @@ from satracker.testing import build_offline_model, preprocess_frame, synthetic_v
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='bf16 vs fp32 on CPU')
     parser.add_argument('mode', choices=['agreement', 'amp-step'])
-    parser.add_argument('config', help='SATracker config file')
+    add_model_tool_args(parser)  # config, --tiny, --text-len, --cfg-options, --json
     parser.add_argument('--checkpoint', help='weights-only checkpoint (default: random)')
-    parser.add_argument('--tiny', action='store_true', help='tiny model (a quick check)')
     parser.add_argument('--frames', type=int, default=12, help='agreement: frames')
     parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640),
                         metavar=('H', 'W'))
-    parser.add_argument('--text-len', type=int, default=30)
     parser.add_argument('--batch-size', type=int, default=8, help='amp-step: batch size')
     parser.add_argument('--steps', type=int, default=6, help='amp-step: steps per wrapper')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
-    parser.add_argument('--json', help='also write the results to this JSON file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings of the config')
     return parser.parse_args(argv)
 
 

@@ -27,9 +27,7 @@ import sys
 from collections import OrderedDict
 
 import torch
-from mmengine.config import DictAction
-
-from satracker.cli import read_config, save_json
+from satracker.cli import add_model_tool_args, read_config, save_json
 from satracker.testing import build_offline_model
 
 PAPER_PARAMS_M = 131.3
@@ -38,18 +36,11 @@ PAPER_GMACS = 28.8
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='SATracker parameters and MACs')
-    parser.add_argument('config', help='config file (or mmtrack::path)')
+    add_model_tool_args(parser)  # config, --tiny, --text-len, --cfg-options, --json
     parser.add_argument('--template-size', type=int, default=None,
                         help='template side (default: model.test_cfg.template_size)')
     parser.add_argument('--search-size', type=int, default=None,
                         help='search side (default: model.test_cfg.search_size)')
-    parser.add_argument('--text-len', type=int, default=30, help='tokens incl. [CLS]/[SEP]')
-    parser.add_argument('--tiny', action='store_true',
-                        help='shrink the model (tiny widths, tiny random BERT): a quick check')
-    parser.add_argument('--json', help='also write the numbers to this JSON file')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. model.backbone.sam_stages="(2,)"')
     return parser.parse_args(argv)
 
 
