@@ -159,7 +159,7 @@ def _worker(rank, world, port, args, queue):
     from mmengine.registry import init_default_scope
 
     import satracker  # noqa: F401  (registration)
-    from satracker.utils.tool_utils import load_config
+    from satracker.cli import load_config
     cfg = load_config(argparse.Namespace(config=args.config, cfg_options=args.cfg_options,
                                          work_dir=None, launcher='none'))
     init_default_scope(cfg.get('default_scope', 'mmtrack'))
