@@ -1,5 +1,6 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """Transforms of the vision-language SOT pipelines (registered in mmtrack's TRANSFORMS)."""
+from .augmentation import TemplateGrayAug
 from .cropping import SeqCropLikeStarkNp2
 from .formatting import PackVLTrackInputs
 from .loading import CheckBboxInImage, LoadTrackImageFromFile
@@ -7,6 +8,7 @@ from .sampling import VLPairSampling
 from .text import ReplaceText, TokenizeText, VLRandomFlip, swap_left_right
 
 __all__ = [
-    'SeqCropLikeStarkNp2', 'PackVLTrackInputs', 'CheckBboxInImage', 'LoadTrackImageFromFile',
+    'TemplateGrayAug', 'SeqCropLikeStarkNp2', 'PackVLTrackInputs', 'CheckBboxInImage',
+    'LoadTrackImageFromFile',
     'VLPairSampling', 'ReplaceText', 'TokenizeText', 'VLRandomFlip', 'swap_left_right'
 ]
