@@ -8,7 +8,8 @@
 # reused by every later install (fresh clones and CI included).
 #
 # Environment:
-#   PYTHON                 the interpreter to build the venv from (default: python3.11, python3)
+#   PYTHON                 the interpreter to build the venv from (default: python3.11,
+#                          python3.12, python3); Python 3.11 is tested, 3.12 accepted (unverified)
 #   SATRACKER_WHEEL_CACHE  where built wheels are kept (default ~/.cache/satracker/wheels)
 #   FORCE_CUDA=1           build mmcv's CUDA ops too (GPU machines; needs nvcc matching torch)
 set -euo pipefail
@@ -47,11 +48,11 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(stamp_value)" ] && [ -x "$VENV/bi
   exit 0
 fi
 
-step "check prerequisites" "install Python 3.11 with venv and headers (e.g. apt-get install python3.11-venv python3.11-dev) and a C++17 compiler (apt-get install g++)"
+step "check prerequisites" "install Python 3.11 (or 3.12) with venv and headers (e.g. apt-get install python3.11-venv python3.11-dev) and a C++17 compiler (apt-get install g++)"
 if [ -z "${PYTHON:-}" ]; then
-  PYTHON=$(command -v python3.11 || command -v python3)
+  PYTHON=$(command -v python3.11 || command -v python3.12 || command -v python3)
 fi
-"$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "SATracker is pinned and tested on Python 3.11, found %s" % sys.version.split()[0]'
+"$PYTHON" -c 'import sys; assert sys.version_info[:2] in ((3, 11), (3, 12)), "SATracker is tested on Python 3.11 (3.12 accepted, unverified), found %s" % sys.version.split()[0]'
 command -v g++ >/dev/null || command -v c++ >/dev/null
 avail_kb=$(df -Pk "$ROOT" | awk 'NR==2 {print $4}')
 if [ "$avail_kb" -lt 4000000 ]; then

@@ -262,20 +262,24 @@ def _run_overrides(cfg, args, data_root=None):
     cfg.custom_hooks = []
 
 
-def _satracker_cfg(args, data_root, bert_dir):
+def _load(path):
+    """A config as a file holds it (its ``custom_imports`` are the tools' business)."""
     from mmengine.config import Config
+    return Config.fromfile(path, import_custom_modules=False)
+
+
+def _satracker_cfg(args, data_root, bert_dir):
     if args.tiny:
         # The demo's tiny SATracker (crops 64 / 160), with a random 3-layer BERT.
-        cfg = Config.fromfile(osp.join(REPO, 'configs', 'demo',
-                                       'satracker_tiny-minilm_2xb8_synthetic.py'))
+        cfg = _load(osp.join(REPO, 'configs', 'demo',
+                             'satracker_tiny-minilm_2xb8_synthetic.py'))
         cfg.model.backbone.text_encoder.update(pretrained=bert_dir, layer_split=(1, 1, 1))
         cfg.model.head.text_dims = TINY_BERT['hidden_size']
     else:
         # The paper's model (configs/satracker_tnl2k.py) on the synthetic set at the paper's
         # crops (128 / 320) and 30 tokens; random CvT-21, random BERT-base.
-        cfg = Config.fromfile(osp.join(REPO, 'configs', 'satracker_tnl2k.py'))
-        data = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'datasets',
-                                        'synthetic_vl.py'))
+        cfg = _load(osp.join(REPO, 'configs', 'satracker_tnl2k.py'))
+        data = _load(osp.join(REPO, 'configs', '_base_', 'datasets', 'synthetic_vl.py'))
         cfg.train_dataloader = data.train_dataloader
         cfg.test_dataloader = data.test_dataloader
         cfg.test_evaluator = data.test_evaluator
@@ -289,19 +293,16 @@ def _satracker_cfg(args, data_root, bert_dir):
 
 
 def _stark_cfg(args, vl_root, mm_root):
-    from mmengine.config import Config
     from mmengine.utils import get_installed_path
     if args.tiny:
-        cfg = Config.fromfile(osp.join(REPO, 'configs', 'demo',
-                                       'stark-st1_tiny-r18_2xb8_synthetic.py'))
+        cfg = _load(osp.join(REPO, 'configs', 'demo', 'stark-st1_tiny-r18_2xb8_synthetic.py'))
         _run_overrides(cfg, args, vl_root)
     else:
         # MMTracking's STARK-ST1 as shipped (ResNet-50, 128 / 320), random init (no
         # torchvision download), on the synthetic set in GOT-10k / LaSOT / TrackingNet /
         # COCO layouts.
         package, relative = STARK_ST1_TRAIN.split('::')
-        cfg = Config.fromfile(osp.join(get_installed_path(package), '.mim', 'configs',
-                                       relative))
+        cfg = _load(osp.join(get_installed_path(package), '.mim', 'configs', relative))
         _run_overrides(cfg, args)
         for sub in cfg.train_dataloader.dataset.datasets:
             sub.data_root = mm_root
@@ -379,7 +380,7 @@ def cmd_train_report(args):
         raise CheckError(f'no checkpoint was written ({ckpt_file} is missing)')
     _print_result(
         args.name,
-        f'{samples:.1f} samples/s (batch {args.batch} x {args.gpus} process(es), median step '
+        f'{samples:.3g} samples/s (batch {args.batch} x {args.gpus} process(es), median step '
         f'{step * 1e3:.0f} ms of iterations {skip + 1}-{len(records)}, data {data_time * 1e3:.0f}'
         f' ms), {mem}, backend {backend.group(1) if backend else "?"}, '
         f'{wrapper.group(1) if wrapper else "?"}, last loss {losses[-1]:.3f}')

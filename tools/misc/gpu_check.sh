@@ -26,7 +26,7 @@ usage() {
 usage: tools/misc/gpu_check.sh [--device cuda|cpu] [--wheels DIR] [--work DIR]
                                [--python PY] [--skip-install] [--tiny] [--gpus N]
                                [--iters N] [--batch N] [--frames N] [--budget SECONDS]
-                               [--build-limit SECONDS] [--no-compile]
+                               [--build-limit SECONDS] [--limit-factor N] [--no-compile]
 
   --device cuda|cpu  where the stages run (default cuda; cpu hides the GPUs and trains with
                      gloo: a rehearsal of the script)
@@ -44,6 +44,7 @@ usage: tools/misc/gpu_check.sh [--device cuda|cpu] [--wheels DIR] [--work DIR]
   --budget SECONDS   the whole run's time (default 480); a stage gets at most what is left
   --build-limit S    time box of the mmcv build (default 300: about 2 minutes on 16 cores;
                      raise it, and --budget, on a machine with few cores)
+  --limit-factor N   multiply every stage's time box by N (a slow or busy machine; default 1)
   --no-compile       skip the --compile benchmark (on by default with cuda, off with cpu)
 EOF
 }
@@ -62,6 +63,7 @@ BATCH=""
 FRAMES=""
 BUDGET=480
 BUILD_LIMIT=300
+LIMIT_FACTOR=1
 COMPILE=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -77,6 +79,7 @@ while [ $# -gt 0 ]; do
     --frames) [ $# -ge 2 ] || die "--frames needs a number"; FRAMES=$2; shift 2 ;;
     --budget) [ $# -ge 2 ] || die "--budget needs seconds"; BUDGET=$2; shift 2 ;;
     --build-limit) [ $# -ge 2 ] || die "--build-limit needs seconds"; BUILD_LIMIT=$2; shift 2 ;;
+    --limit-factor) [ $# -ge 2 ] || die "--limit-factor needs a number"; LIMIT_FACTOR=$2; shift 2 ;;
     --no-compile) COMPILE=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -89,7 +92,7 @@ else
   : "${ITERS:=20}" "${BATCH:=8}" "${FRAMES:=120}"
 fi
 for pair in "--gpus:$GPUS" "--iters:$ITERS" "--batch:$BATCH" "--frames:$FRAMES" \
-    "--budget:$BUDGET" "--build-limit:$BUILD_LIMIT"; do
+    "--budget:$BUDGET" "--build-limit:$BUILD_LIMIT" "--limit-factor:$LIMIT_FACTOR"; do
   value=${pair#*:}
   [[ "$value" =~ ^[1-9][0-9]*$ ]] || die "${pair%%:*} must be a positive integer, not '$value'"
 done
@@ -124,10 +127,10 @@ START=$(date +%s)
 DEADLINE=$((START + BUDGET))
 log() { echo "[gpu_check] $(date +%H:%M:%S) $*"; }
 
-# run_stage NAME LIMIT FUNCTION: runs FUNCTION under `timeout` (at most LIMIT seconds and
-# what is left of --budget), its output in $LOGS/NAME.log, and records the outcome.
+# run_stage NAME LIMIT FUNCTION: runs FUNCTION under `timeout` (at most LIMIT x --limit-factor
+# seconds and what is left of --budget), its output in $LOGS/NAME.log, and records the outcome.
 run_stage() {
-  local name=$1 limit=$2 fn=$3 left rc t0 secs status result
+  local name=$1 limit=$(($2 * LIMIT_FACTOR)) fn=$3 left rc t0 secs status result
   left=$((DEADLINE - $(date +%s)))
   if [ "$left" -lt 10 ]; then
     printf '%s\tSKIP\t0\tno time left in --budget %s s\n' "$name" "$BUDGET" >> "$SUMMARY"
@@ -166,14 +169,14 @@ run_stage() {
   printf '%s\t%s\t%s\t%s\n' "$name" "$status" "$secs" "${result//$'\t'/ }" >> "$SUMMARY"
 }
 
-# Worker processes of a stopped stage (torchrun starts them in their own sessions): those
-# whose command line names this run's configs or benchmark files.
+# Processes of a stopped stage that left its process group (torchrun's workers, ninja's
+# compiler jobs): those whose command line names this run's configs, benchmark files or build.
 kill_leftovers() {
   local pids
-  pids=$(pgrep -f -- "$WORK/(configs|bench_)" || true)
+  pids=$(pgrep -f -- "$WORK/(configs|bench_|build/)" || true)
   [ -n "$pids" ] && kill $pids 2>/dev/null
   sleep 2
-  pids=$(pgrep -f -- "$WORK/(configs|bench_)" || true)
+  pids=$(pgrep -f -- "$WORK/(configs|bench_|build/)" || true)
   [ -n "$pids" ] && kill -9 $pids 2>/dev/null
   return 0
 }
