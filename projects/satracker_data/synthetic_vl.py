@@ -15,6 +15,13 @@ of the time), so the box alone is ambiguous after the crossing while the sentenc
 not. A few unrelated shapes add clutter. Everything is drawn from a NumPy generator
 seeded by ``(seed, split, video index)``, so a seed gives identical files.
 
+Optionally (``fade_prob``), a share of the videos starts colourless: the first frames fade in
+from grey to full colour over :data:`FADE_FRAMES` frames, so the first box shows the target's
+shape but not its colour, while the sentence still names it (the situation a sentence is
+for: a first frame that does not tell the target apart). ``mode_weights`` sets how often each
+kind of video is drawn. Both default to off / uniform, which draws the same videos as before
+they existed.
+
 Written layout (read by ``TNL2KDataset``)::
 
     <out>/<split>/<video>/imgs/00001.jpg ...
@@ -35,7 +42,7 @@ import cv2
 import numpy as np
 
 __all__ = [
-    'COLOURS', 'SHAPES', 'MODES', 'DISTRACTOR_LANGUAGE_FILE', 'SENTENCE_TEMPLATES',
+    'COLOURS', 'SHAPES', 'MODES', 'FADE_FRAMES', 'DISTRACTOR_LANGUAGE_FILE', 'SENTENCE_TEMPLATES',
     'OPPOSITE', 'shape_polygon', 'shape_box', 'draw_shape', 'make_background', 'simulate',
     'plan_video', 'render_video', 'write_video', 'make_synthetic_vl'
 ]
@@ -51,6 +58,8 @@ COLOURS = {
 }
 SHAPES = ('circle', 'square', 'triangle', 'diamond', 'star')
 MODES = ('colour', 'shape', 'position')
+#: Frames over which a fading-in video goes from grey (frame 0) to full colour.
+FADE_FRAMES = 12
 #: Per video, the sentence of the crossing look-alike (same template, its colour / shape /
 #: position word): read instead of ``language.txt`` for the "wrong sentence" check.
 DISTRACTOR_LANGUAGE_FILE = 'language_distractor.txt'
@@ -214,20 +223,34 @@ def _position_word(target: np.ndarray, others: List[np.ndarray], r: int) -> Opti
 
 
 def plan_video(rng: np.random.Generator, num_frames: int, width: int,
-               height: int) -> dict:
+               height: int, fade_prob: float = 0.0,
+               mode_weights: Optional[Sequence[float]] = None) -> dict:
     """Draw the objects, trajectories and sentence of one video.
 
     Args:
         rng (np.random.Generator): Random generator of the video.
         num_frames (int): Frames.
         width, height (int): Frame size.
+        fade_prob (float): Probability that the video fades in from grey. Default 0.
+        mode_weights (Sequence[float], optional): Relative frequency of the ``MODES``
+            (colour, shape, position). Default: uniform.
 
     Returns:
         dict: ``objects`` (list of dicts with colour, shape, r, traj (F, 2), z), index
-        ``target`` into it, ``sentence``, ``mode``.
+        ``target`` into it, ``sentence``, ``mode``, ``distractor_sentence`` and
+        ``fade_frames`` (0: no fade-in).
     """
+    if mode_weights is not None:
+        weights = np.asarray(mode_weights, dtype=np.float64)
+        if weights.shape != (len(MODES), ) or (weights < 0).any() or weights.sum() <= 0:
+            raise ValueError(f'mode_weights must be {len(MODES)} non-negative numbers '
+                             f'(for {MODES}) with a positive sum, got {mode_weights}')
+        weights = weights / weights.sum()
     for _ in range(100):
-        mode = MODES[rng.integers(len(MODES))]
+        if mode_weights is None:
+            mode = MODES[rng.integers(len(MODES))]
+        else:
+            mode = MODES[rng.choice(len(MODES), p=weights)]
         t_colour = list(COLOURS)[rng.integers(len(COLOURS))]
         t_shape = SHAPES[rng.integers(len(SHAPES))]
         r = int(rng.integers(10, 17))
@@ -295,8 +318,10 @@ def plan_video(rng: np.random.Generator, num_frames: int, width: int,
             others = [p0] + [o['traj'][0] for o in objects[2:1 + n_dis]]
             d_word = _position_word(look_alike['traj'][0], others, r) or OPPOSITE[word]
             distractor_sentence = f'the {t_colour} {t_shape} {d_word}'
+        fade = fade_prob > 0 and rng.uniform() < fade_prob  # no draw when off
         return dict(objects=objects, target=0, sentence=sentence, mode=mode,
-                    distractor_sentence=distractor_sentence)
+                    distractor_sentence=distractor_sentence,
+                    fade_frames=FADE_FRAMES if fade else 0)
     raise RuntimeError('could not plan a synthetic video (frame too small?)')
 
 
@@ -329,6 +354,10 @@ def render_video(rng: np.random.Generator, plan: dict, num_frames: int, width: i
             o = objects[i]
             cx, cy = np.round(o['traj'][t]).astype(int)
             draw_shape(img, o['shape'], int(cx), int(cy), o['r'], COLOURS[o['colour']])
+        fade = plan.get('fade_frames', 0)
+        if t < fade:  # fading in from grey: saturation t / fade
+            grey = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+            img = cv2.addWeighted(img, t / fade, grey, 1 - t / fade, 0)
         tcx, tcy = np.round(target['traj'][t]).astype(int)
         box = shape_box(target['shape'], int(tcx), int(tcy), target['r'])
         occluded = False
@@ -343,7 +372,7 @@ def render_video(rng: np.random.Generator, plan: dict, num_frames: int, width: i
 
 
 def write_video(video_dir: str, rng: np.random.Generator, num_frames: int, width: int,
-                height: int, jpeg_quality: int = 90) -> dict:
+                height: int, jpeg_quality: int = 90, **plan_kwargs) -> dict:
     """Plan, render and write one video in TNL2K layout.
 
     Args:
@@ -352,11 +381,12 @@ def write_video(video_dir: str, rng: np.random.Generator, num_frames: int, width
         num_frames (int): Frames.
         width, height (int): Frame size.
         jpeg_quality (int): JPEG quality.
+        **plan_kwargs: ``fade_prob`` and ``mode_weights`` of :func:`plan_video`.
 
     Returns:
         dict: The video's meta (also written to ``meta.json``).
     """
-    plan = plan_video(rng, num_frames, width, height)
+    plan = plan_video(rng, num_frames, width, height, **plan_kwargs)
     img_dir = osp.join(video_dir, 'imgs')
     os.makedirs(img_dir, exist_ok=True)
     boxes, occluded = [], []
@@ -382,6 +412,7 @@ def write_video(video_dir: str, rng: np.random.Generator, num_frames: int, width
         target_colour=target['colour'],
         target_bgr=list(COLOURS[target['colour']]),
         target_shape=target['shape'],
+        fade_frames=plan['fade_frames'],
         num_distractors=sum(1 for o in plan['objects'][1:]
                             if o['colour'] == target['colour']
                             or o['shape'] == target['shape']),
@@ -399,7 +430,9 @@ def make_synthetic_vl(out_dir: str,
                       width: int = 320,
                       height: int = 240,
                       write_infos: bool = True,
-                      progress: bool = False) -> Dict[str, dict]:
+                      progress: bool = False,
+                      fade_prob: float = 0.0,
+                      mode_weights: Optional[Sequence[float]] = None) -> Dict[str, dict]:
     """Write the synthetic set and (by default) its TNL2K info files.
 
     Args:
@@ -411,6 +444,9 @@ def make_synthetic_vl(out_dir: str,
         width, height (int): Frame size. Defaults to 320x240.
         write_infos (bool): Run the TNL2K converter into ``<out>/annotations``.
         progress (bool): Show progress bars.
+        fade_prob (float): Share of videos that fade in from grey (:func:`plan_video`).
+        mode_weights (Sequence[float], optional): Relative frequency of colour / shape /
+            position videos. Default uniform.
 
     Returns:
         dict: Per split: ``videos`` (names), ``seconds`` and, with ``write_infos``,
@@ -419,6 +455,8 @@ def make_synthetic_vl(out_dir: str,
     from tqdm import tqdm
 
     from .converters import gen_tnl2k_infos
+    if not 0 <= fade_prob <= 1:
+        raise ValueError(f'fade_prob must be in [0, 1], got {fade_prob}')
     if num_frames < 2 or width < 96 or height < 96:
         raise ValueError(f'synthetic videos need at least 2 frames of 96x96 pixels, not '
                          f'{num_frames} frames of {width}x{height}.')
@@ -432,7 +470,8 @@ def make_synthetic_vl(out_dir: str,
         for i in tqdm(range(count), desc=f'synthetic {split}', disable=not progress):
             rng = np.random.default_rng([seed, split_idx, i])
             name = f'syn_{split}_{i:04d}'
-            write_video(osp.join(out_dir, split, name), rng, num_frames, width, height)
+            write_video(osp.join(out_dir, split, name), rng, num_frames, width, height,
+                        fade_prob=fade_prob, mode_weights=mode_weights)
             names.append(name)
         summary[split] = dict(videos=names, seconds=time.time() - t0)
         if write_infos:

@@ -153,3 +153,40 @@ def test_distractor_sentence_names_the_crossing_look_alike(synthetic):
                 assert meta['target_shape'] in changed and meta['target_colour'] in wrong
             else:  # position: same colour and shape, another side
                 assert wrong.startswith(f"the {meta['target_colour']} {meta['target_shape']} ")
+
+
+def test_fade_in_videos_start_grey_and_mode_weights(tmp_path):
+    """--fade-prob 1: frame 0 has no colour, frame FADE_FRAMES full colour (target pixels);
+    --mode-weights 1 0 0: colour videos only."""
+    from satracker_data.synthetic_vl import COLOURS, FADE_FRAMES
+    out = str(tmp_path / 'fade')
+    _tool().main(['--out', out, '--train-videos', '0', '--test-videos', '3', '--frames',
+                  str(FADE_FRAMES + 2), '--seed', '1', '--fade-prob', '1',
+                  '--mode-weights', '1', '0', '0'])
+    for video in sorted(os.listdir(osp.join(out, 'test'))):
+        v = osp.join(out, 'test', video)
+        meta = json.load(open(osp.join(v, 'meta.json')))
+        assert meta['mode'] == 'colour' and meta['fade_frames'] == FADE_FRAMES
+        boxes = np.loadtxt(osp.join(v, 'groundtruth.txt'), delimiter=',')
+
+        def target_saturation(t):
+            img = cv2.imread(osp.join(v, 'imgs', f'{t + 1:05d}.jpg'))
+            x, y, w, h = boxes[t].astype(int)
+            cx, cy = x + w // 2, y + h // 2
+            patch = img[cy - 2:cy + 3, cx - 2:cx + 3].reshape(-1, 3).astype(int)
+            return (patch.max(axis=1) - patch.min(axis=1)).mean(), patch.mean(axis=0)
+
+        sat0, _ = target_saturation(0)
+        sat_end, bgr = target_saturation(FADE_FRAMES)
+        assert sat0 < 12, (video, sat0)
+        assert sat_end > 100, (video, sat_end)
+        np.testing.assert_allclose(bgr, COLOURS[meta['target_colour']], atol=40)
+
+
+def test_bad_fade_and_mode_weights_are_errors(tmp_path, capsys):
+    for args, msg in ((['--fade-prob', '1.5'], 'fade_prob must be in'),
+                      (['--mode-weights', '0', '0', '0'], 'mode_weights must be')):
+        with pytest.raises(SystemExit) as e:
+            _tool().main(['--out', str(tmp_path / 'x'), '--train-videos', '1',
+                          '--test-videos', '0', '--frames', '12', *args])
+        assert msg in str(e.value.code)

@@ -35,6 +35,13 @@ def parse_args(argv=None):
                         help='frame size WxH (default 320x240)')
     parser.add_argument('--no-infos', action='store_true',
                         help='do not write the info files (annotations/)')
+    parser.add_argument('--fade-prob', type=float, default=0.0,
+                        help='share of videos that start grey and fade in to colour over '
+                        'their first frames (default 0)')
+    parser.add_argument('--mode-weights', type=float, nargs=3, default=None,
+                        metavar=('COLOUR', 'SHAPE', 'POSITION'),
+                        help='relative frequency of colour / shape / position videos '
+                        '(default: equal)')
     return parser.parse_args(argv)
 
 
@@ -45,7 +52,8 @@ def main(argv=None):
         summary = make_synthetic_vl(
             args.out, train_videos=args.train_videos, test_videos=args.test_videos,
             num_frames=args.frames, seed=args.seed, width=args.size[0],
-            height=args.size[1], write_infos=not args.no_infos, progress=True)
+            height=args.size[1], write_infos=not args.no_infos, progress=True,
+            fade_prob=args.fade_prob, mode_weights=args.mode_weights)
     except (ValueError, RuntimeError) as e:  # bad sizes; a frame too small to plan in
         sys.exit(f'error: {e}')
     for split, s in summary.items():
