@@ -57,7 +57,7 @@ def test_cpu_rehearsal_runs_every_stage(tmp_path):
     assert 'backend gloo' in results['train_satracker']
     assert 'CPUAmpOptimWrapper' in results['train_satracker']  # --amp without CUDA
     assert re.search(r'\d+\.\d samples/s', results['train_stark'])
-    assert re.search(r'SUC \d+\.\d, PRE \d+\.\d, NPRE \d+\.\d on 1 videos / 12 frames',
+    assert re.search(r'SUC \d+\.\d, PRE \d+\.\d, NPRE \d+\.\d on 1 videos / 20 frames',
                      results['test'])
     assert re.search(r'cached \d+\.\d fps .*uncached \d+\.\d fps .*STARK-ST1 \d+\.\d fps',
                      results['bench'])

@@ -318,7 +318,8 @@ def cmd_prepare(args):
     data = osp.join(work, 'data')
     vl_root = osp.join(data, 'synthetic_vl')
     mm_root = osp.join(data, 'synthetic_mmtrack')
-    videos = (['--train-videos', '2', '--test-videos', '1', '--frames', '12'] if args.tiny
+    # STARK's TridentSampling needs videos of about 20 frames or more.
+    videos = (['--train-videos', '2', '--test-videos', '1', '--frames', '20'] if args.tiny
               else ['--train-videos', '8', '--test-videos', '2', '--frames', '40'])
     if not osp.isfile(osp.join(vl_root, 'annotations', 'tnl2k_train_infos.txt')):
         _run_tool(['tools/dataset_converters/make_synthetic_vl.py', '--out', vl_root,

@@ -150,7 +150,14 @@ run_stage() {
     kill_leftovers
   elif [ "$rc" != 0 ]; then
     status=FAIL
-    result=$(grep -v '^\s*$' "$LOGS/$name.log" | grep -E 'error|Error|ERROR|failed' | tail -n 1)
+    # the last Python exception of a rank, else of a process (not torchrun's summary of the
+    # ranks'), else the last error line, else the last line
+    result=$(grep -E '^\[rank[0-9]+\]: [A-Za-z_.]*(Error|Exception)(:|$)' "$LOGS/$name.log" \
+      | tail -n 1)
+    [ -z "$result" ] && result=$(grep -E '^[A-Za-z_.]*(Error|Exception)(:|$)' "$LOGS/$name.log" \
+      | grep -v ChildFailedError | tail -n 1)
+    [ -z "$result" ] && result=$(grep -E 'error|ERROR' "$LOGS/$name.log" | grep -v error_file \
+      | tail -n 1)
     [ -z "$result" ] && result=$(grep -v '^\s*$' "$LOGS/$name.log" | tail -n 1)
     result="exit $rc: ${result:0:300}"
   elif [ -z "$result" ]; then
