@@ -51,8 +51,11 @@ TRACKERS = (
      'configs/demo/satracker_tiny-minilm_2xb8_synthetic_wrong-sentence.py', 'SATracker'),
 )
 
-#: The synthetic set: videos per split and frames per video.
-DATA = dict(train_videos=24, test_videos=8, frames=60)
+#: The synthetic set: videos per split, frames per video, and our choices for the demo: half
+#: of the videos start grey (fading in to colour, so that the first box does not tell the
+#: colour and the sentence does) and colour videos are drawn twice as often as shape or
+#: position ones.
+DATA = dict(train_videos=24, test_videos=16, frames=60, fade_prob=0.5, mode_weights=(2, 1, 1))
 #: The validation videos (``--val``) are drawn with this offset on the seed, never the test's.
 VAL_SEED_OFFSET = 1000
 
@@ -64,7 +67,8 @@ ms/frame: wall time per test frame (crop + forward), one process. "sentence remo
 sentence of the look-alike that crosses the target."""
 
 #: Files whose content makes a step's result (besides its config and data).
-SOURCE_GLOBS = ('projects/satracker/**/*.py', 'tools/train.py', 'tools/test.py',
+SOURCE_GLOBS = ('projects/satracker/**/*.py', 'projects/satracker_data/**/*.py',
+                'tools/train.py', 'tools/test.py',
                 'tools/dist_*.sh', 'tools/misc/publish_model.py')
 LIBRARIES = ('torch', 'numpy', 'mmengine', 'mmcv', 'mmdet', 'mmtrack', 'transformers',
              'opencv-python')
@@ -253,9 +257,10 @@ def parse_args(argv=None):
     parser.add_argument('--procs', type=int, default=2, help='training processes')
     parser.add_argument('--only', default=None,
                         help='comma-separated subset of: satracker, wo-sam, stark')
-    parser.add_argument('--precision', choices=('auto', 'bf16', 'fp32'), default='auto',
-                        help='training precision: bf16 autocast where the CPU computes bf16 '
-                        'natively (auto), or forced')
+    parser.add_argument('--precision', choices=('fp32', 'auto', 'bf16'), default='fp32',
+                        help='training precision (default fp32: the same numbers on every '
+                        'CPU); auto: bf16 autocast where the CPU computes bf16 natively, else '
+                        'fp32; bf16: always')
     parser.add_argument('--val', action='store_true',
                         help='test on validation videos (seed + 1000) instead of the test '
                         'videos: how the demo\'s settings were chosen')
@@ -293,10 +298,12 @@ def make_data(out: str, seed: int, train_videos: int, test_videos: int, frames: 
               force: bool = False) -> str:
     """Generate a synthetic set unless the same generator and arguments made it; its hash."""
     gen_args = ['--out', out, '--train-videos', str(train_videos), '--test-videos',
-                str(test_videos), '--frames', str(frames), '--seed', str(seed)]
+                str(test_videos), '--frames', str(frames), '--seed', str(seed),
+                '--fade-prob', str(DATA['fade_prob']), '--mode-weights',
+                *(str(w) for w in DATA['mode_weights'])]
     gen_src = _hash_files(
         [osp.join(ROOT, 'tools/dataset_converters/make_synthetic_vl.py'),
-         osp.join(ROOT, 'projects/satracker/datasets/synthetic_vl.py')], ROOT)
+         osp.join(ROOT, 'projects/satracker_data/synthetic_vl.py')], ROOT)
     stamp = osp.join(ROOT, out, 'generator.json')
     want = dict(args=gen_args, generator=gen_src)
     if not force and osp.isfile(stamp):
@@ -354,7 +361,8 @@ def main(argv=None):
     wanted = set(args.only.split(',')) if args.only else {t[1] for t in TRACKERS}
     rows = [t for t in TRACKERS if t[1] in wanted]
     checkpoints, results = {}, []
-    from satracker.evaluation.plots import format_results_table, load_tracker_result, plot_all
+    from satracker.evaluation.plots import format_results_table, plot_all
+    from satracker.evaluation.result_files import load_tracker_result
     for name, _key, config, trained_by in rows:
         slug = osp.splitext(osp.basename(config))[0]
         run_dir = osp.join(work_dir, slug)

@@ -93,6 +93,9 @@ train_pipeline = [
          scale_jitter_factor=[0, 0, 0.25], crop_size_factor=[2, 2, 5]),
     dict(type='SeqCropLikeStarkNp2', crop_size_factor=[2, 2, 5],
          output_size=[64, 64, 160]),
+    # the demo base's grey templates (both of STARK's templates, together)
+    dict(type='TemplateGrayAug', prob={{_base_.demo_template_gray_prob}},
+         num_template_frames=2),
     dict(type='TransformBroadcaster', share_random_params=True,
          transforms=[dict(type='BrightnessAug', jitter_range=0.2)]),
     dict(type='CheckPadMaskValidity', stride=16),
