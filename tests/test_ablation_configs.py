@@ -15,9 +15,8 @@ ABL = osp.join(REPO, 'configs', 'satracker', 'ablations')
 README = osp.join(REPO, 'configs', 'satracker', 'README.md')
 BASE_MODEL = osp.join(REPO, 'configs', '_base_', 'models', 'satracker.py')
 MAIN_PHASE2 = osp.join(REPO, 'configs', 'satracker_tnl2k.py')
-MAIN_PHASE1 = osp.join(
-    REPO, 'configs', 'satracker',
-    'satracker_cvt21-bert_2xb8-500e_got10k-lasot-trackingnet-coco_phase1.py')
+MAIN_PHASE1 = osp.join(REPO, 'configs', 'satracker',
+                       'satracker_cvt21-bert_2xb8-500e_got10k-lasot-trackingnet-coco_phase1.py')
 ANY = object()  # a table entry without a value (a long dict, e.g. the neck)
 _cache = {}
 
@@ -92,8 +91,8 @@ def readme_table():
 
 
 TABLE = readme_table()
-PHASE2 = sorted(p for p in glob.glob(osp.join(ABL, 'satracker_*.py'))
-                if not p.endswith('_phase1.py'))
+PHASE2 = sorted(
+    p for p in glob.glob(osp.join(ABL, 'satracker_*.py')) if not p.endswith('_phase1.py'))
 PHASE1 = sorted(glob.glob(osp.join(ABL, 'satracker_*_phase1.py')))
 
 

@@ -16,8 +16,14 @@ RPN_OTB = 'siamese-rpn_r50_8xb16-20e_imagenetvid-imagenetdet-coco_test-otb100.py
 # baseline config -> the MMTracking test config whose model (test settings) it must have
 BENCHMARKS = ('tnl2k', 'otb99', 'lasot')
 PUBLISHED = {
-    **{f'{ST1}_test-{b}.py': f'sot/stark/{ST1}_test-lasot.py' for b in BENCHMARKS},
-    **{f'{ST2}_test-{b}.py': f'sot/stark/{ST2}_test-lasot.py' for b in BENCHMARKS},
+    **{
+        f'{ST1}_test-{b}.py': f'sot/stark/{ST1}_test-lasot.py'
+        for b in BENCHMARKS
+    },
+    **{
+        f'{ST2}_test-{b}.py': f'sot/stark/{ST2}_test-lasot.py'
+        for b in BENCHMARKS
+    },
     f'{RPN}_test-tnl2k.py': f'sot/siamese_rpn/{RPN}_test-lasot.py',
     f'{RPN}_test-lasot.py': f'sot/siamese_rpn/{RPN}_test-lasot.py',
     f'{RPN}_test-otb99.py': f'sot/siamese_rpn/{RPN_OTB}',
@@ -28,8 +34,8 @@ SATRACKER = 'configs/satracker/satracker_cvt21-bert_2xb8-200e_tnl2k-otb99-lasot_
 
 def _load(rel):
     if rel.startswith('mmtrack::'):
-        return Config.fromfile(osp.join(get_installed_path('mmtrack'), '.mim', 'configs',
-                                        rel[len('mmtrack::'):]))
+        return Config.fromfile(
+            osp.join(get_installed_path('mmtrack'), '.mim', 'configs', rel[len('mmtrack::'):]))
     return Config.fromfile(osp.join(REPO, rel))
 
 
@@ -62,8 +68,8 @@ def test_published_test_settings_and_our_data(name):
         want['dataset'].pop('pipeline')
         assert got == want, key
         # vision-only trackers: no tokenizer to install, and the packer keeps video names
-        assert [t['type'] for t in pipeline] == [
-            'LoadTrackImageFromFile', 'LoadTrackAnnotations', 'PackVLTrackInputs']
+        assert [t['type'] for t in pipeline
+                ] == ['LoadTrackImageFromFile', 'LoadTrackAnnotations', 'PackVLTrackInputs']
     assert cfg.test_evaluator == ours.test_evaluator
     assert cfg.test_evaluator.type == 'VLSOTMetric'
     assert cfg.test_cfg == dict(type='TestLoop')

@@ -14,8 +14,8 @@ from satracker.testing import offline_model_cfg, tiny_model_cfg
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
-    osp.relpath(p, REPO) for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                                            recursive=True))
+    osp.relpath(p, REPO)
+    for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True))
 
 
 def _model_cfg(rel):
@@ -63,10 +63,11 @@ def test_every_config_with_a_model_builds(rel):
             bboxes=torch.tensor([[0.3 * xs, 0.3 * xs, 0.6 * xs, 0.7 * xs]]),
             labels=torch.ones(1, dtype=torch.long))
         ds.set_metainfo(dict(search_img_shape=(xs, xs, 3)))
-        inputs = dict(img=torch.randn(n, 1, 3, zs, zs),
-                      search_img=torch.randn(n, 1, 3, xs, xs),
-                      text_ids=torch.randint(1000, 2000, (n, length)),
-                      text_mask=torch.ones(n, length, dtype=torch.long))
+        inputs = dict(
+            img=torch.randn(n, 1, 3, zs, zs),
+            search_img=torch.randn(n, 1, 3, xs, xs),
+            text_ids=torch.randint(1000, 2000, (n, length)),
+            text_mask=torch.ones(n, length, dtype=torch.long))
         losses = model(inputs, [ds], mode='loss')
         sum(losses.values()).backward()
 

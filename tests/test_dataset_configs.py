@@ -16,7 +16,7 @@ WRITTEN_ONCE = {
     "type='VLPairSampling'": 'configs/_base_/datasets/vl_sot_train_pipeline.py',
     "type='SeqCropLikeStarkNp2'": 'configs/_base_/datasets/vl_sot_train_pipeline.py',
     "dict(type='TokenizeText', tokenizer_path=None, max_length=30)":
-        'configs/_base_/datasets/vl_sot_test_pipeline.py',
+    'configs/_base_/datasets/vl_sot_test_pipeline.py',
     "sampler=dict(type='VideoSampler')": 'configs/_base_/datasets/vl_sot_test.py',
 }
 
@@ -27,8 +27,8 @@ def _load(name):
 
 @pytest.fixture(scope='module')
 def shared():
-    return dict(train=_load('vl_sot_train_pipeline').train_pipeline,
-                test=_load('vl_sot_test_pipeline'))
+    return dict(
+        train=_load('vl_sot_train_pipeline').train_pipeline, test=_load('vl_sot_test_pipeline'))
 
 
 def _sources():
@@ -79,10 +79,14 @@ def test_test_splits_use_the_shared_loader_and_pipeline(name, shared):
 def test_demo_pipelines_are_the_shared_ones_at_demo_sizes(shared):
     demo = Config.fromfile(osp.join(REPO, 'configs', 'demo', '_base_', 'demo_synthetic.py'))
     # what the demo may change, by transform: the crop sizes, the jitter, the sentence length
-    may_change = dict(SeqBboxJitter={'center_jitter_factor', 'scale_jitter_factor'},
-                      SeqCropLikeStarkNp2={'output_size'}, TokenizeText={'max_length'})
-    for got, want in ((demo.train_pipeline, shared['train']),
-                      (demo.test_pipeline, shared['test'].test_pipeline)):
+    may_change = dict(
+        SeqBboxJitter={'center_jitter_factor', 'scale_jitter_factor'},
+        SeqCropLikeStarkNp2={'output_size'},
+        TokenizeText={'max_length'})
+    for got, want in (
+        (demo.train_pipeline, shared['train']),
+        (demo.test_pipeline, shared['test'].test_pipeline),
+    ):
         assert [t['type'] for t in got] == [t['type'] for t in want]
         for g, w in zip(got, want):
             changed = {k for k in set(g) | set(w) if g.get(k) != w.get(k)}

@@ -8,10 +8,11 @@ import re
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 INTERNAL = 'DES' + 'IGN'  # the internal design brief, which is not shipped
 SOURCES = ['README.md', 'Makefile', 'NOTICE', 'setup.cfg'] + [
-    osp.relpath(p, REPO) for pattern in (
-        'projects/**/*.py', 'tools/**/*', 'tests/**/*.py', 'configs/**/*', 'scripts/*',
-        'requirements/*', 'docs/*.md', '.ci/*')
-    for p in glob.glob(osp.join(REPO, pattern), recursive=True) if osp.isfile(p)]
+    osp.relpath(p, REPO)
+    for pattern in ('projects/**/*.py', 'tools/**/*', 'tests/**/*.py', 'configs/**/*', 'scripts/*',
+                    'requirements/*', 'docs/*.md', '.ci/*')
+    for p in glob.glob(osp.join(REPO, pattern), recursive=True) if osp.isfile(p)
+]
 
 
 def _read(rel):

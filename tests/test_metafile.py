@@ -31,8 +31,7 @@ def _shipped_configs():
     """Every runnable config (the ablations' ``_base_/`` model changes are not runs)."""
     return sorted(
         osp.relpath(p, REPO).replace(osp.sep, '/')
-        for p in glob.glob(osp.join(FOLDER, '**', '*.py'), recursive=True)
-        if '/_base_/' not in p)
+        for p in glob.glob(osp.join(FOLDER, '**', '*.py'), recursive=True) if '/_base_/' not in p)
 
 
 def test_metafile_config_paths_exist(metafile):
@@ -74,7 +73,10 @@ def test_paper_numbers(metafile):
     by_name = {m['Name']: m for m in metafile['Models']}
     tnl2k = by_name['satracker_cvt21-bert_2xb8-200e_tnl2k-otb99-lasot_test-tnl2k']
     assert tnl2k['Results'][0]['Metrics'] == {
-        'Success': 61.6, 'Norm Precision': 78.4, 'Precision': 64.4}
+        'Success': 61.6,
+        'Norm Precision': 78.4,
+        'Precision': 64.4
+    }
     lasot = by_name['satracker_cvt21-bert_2xb8-200e_tnl2k-otb99-lasot_test-lasot']
     assert lasot['Results'][0]['Metrics'] == {'Success': 72.4, 'Precision': 79.6}
     sym = {r['Dataset']: r['Metrics'] for r in by_name['satracker_tab5-symmetrical']['Results']}

@@ -21,8 +21,8 @@ def _satracker_classes():
 
 
 def test_every_registered_satracker_class_is_found_by_name():
-    registries = dict(MODELS=MODELS, DATASETS=DATASETS, TRANSFORMS=TRANSFORMS,
-                      METRICS=METRICS, HOOKS=HOOKS)
+    registries = dict(
+        MODELS=MODELS, DATASETS=DATASETS, TRANSFORMS=TRANSFORMS, METRICS=METRICS, HOOKS=HOOKS)
     found = {}
     for name, cls in _satracker_classes():
         for reg_name, registry in registries.items():
@@ -31,13 +31,20 @@ def test_every_registered_satracker_class_is_found_by_name():
     # each kind of registry gets at least one satracker module once the package is complete;
     # the names below are the public contract of the configs
     expected = {
-        'SynchronousLearningBackbone': 'MODELS', 'SATracker': 'MODELS',
-        'SATrackerHead': 'MODELS', 'DenseMatchingLoss': 'MODELS',
-        'VLTrackDataPreprocessor': 'MODELS', 'StagedBertEncoder': 'MODELS',
-        'TargetEnhanceModule': 'MODELS', 'SemanticAwareModule': 'MODELS',
-        'TNL2KDataset': 'DATASETS', 'OTB99LangDataset': 'DATASETS',
-        'LaSOTLangDataset': 'DATASETS', 'TokenizeText': 'TRANSFORMS',
-        'PackVLTrackInputs': 'TRANSFORMS', 'VLSOTMetric': 'METRICS',
+        'SynchronousLearningBackbone': 'MODELS',
+        'SATracker': 'MODELS',
+        'SATrackerHead': 'MODELS',
+        'DenseMatchingLoss': 'MODELS',
+        'VLTrackDataPreprocessor': 'MODELS',
+        'StagedBertEncoder': 'MODELS',
+        'TargetEnhanceModule': 'MODELS',
+        'SemanticAwareModule': 'MODELS',
+        'TNL2KDataset': 'DATASETS',
+        'OTB99LangDataset': 'DATASETS',
+        'LaSOTLangDataset': 'DATASETS',
+        'TokenizeText': 'TRANSFORMS',
+        'PackVLTrackInputs': 'TRANSFORMS',
+        'VLSOTMetric': 'METRICS',
         'VLTrackVisualizationHook': 'HOOKS',
     }
     missing = {k: v for k, v in expected.items() if found.get(k) != v}

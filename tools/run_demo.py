@@ -9,7 +9,8 @@ import runpy
 import sys
 
 if __name__ == '__main__':
-    print('tools/run_demo.py is now tools/synthetic_benchmark.py (same options); running it.',
-          file=sys.stderr)
+    print(
+        'tools/run_demo.py is now tools/synthetic_benchmark.py (same options); running it.',
+        file=sys.stderr)
     sys.argv[0] = osp.join(osp.dirname(osp.abspath(__file__)), 'synthetic_benchmark.py')
     runpy.run_path(sys.argv[0], run_name='__main__')

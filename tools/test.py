@@ -11,22 +11,24 @@ import os.path as osp
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from satracker.cli import add_common_args, load_config, parse_launcher_args
 from satracker.engine import (CheckpointDownloadError, download_checkpoint, is_url,
                               setup_cpu_distributed, trust_checkpoints)
 from satracker.utils import register_all_modules
 from satracker.utils.prerequisites import exit_if_missing
-from satracker.cli import add_common_args, load_config, parse_launcher_args
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test (and evaluate) a single-object tracker')
     add_common_args(parser)
     parser.add_argument(
-        '--checkpoint', help='checkpoint file or http(s) URL (downloaded once to '
+        '--checkpoint',
+        help='checkpoint file or http(s) URL (downloaded once to '
         '$TORCH_HOME/hub/checkpoints); read weights-only unless --trust-checkpoint. '
         'Without it the model is tested with the weights its init_cfg gives')
     parser.add_argument(
-        '--bf16', action='store_true',
+        '--bf16',
+        action='store_true',
         help="track in bfloat16 (SATracker's model.test_cfg.precision='bf16'; a CPU without "
         'AVX512-BF16 / AMX-BF16 warns and runs fp32; docs/speed.md)')
     return parse_launcher_args(parser, argv)

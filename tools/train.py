@@ -14,23 +14,30 @@ import os.path as osp
 import torch
 from mmengine.runner import Runner
 
+from satracker.cli import add_common_args, load_config, parse_launcher_args
 from satracker.engine import (apply_resume, setup_cpu_distributed, trust_checkpoints,
                               use_atomic_checkpoint_hook)
 from satracker.utils import register_all_modules
 from satracker.utils.prerequisites import exit_if_missing
-from satracker.cli import add_common_args, load_config, parse_launcher_args
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a single-object tracker')
     add_common_args(parser)
-    parser.add_argument('--amp', action='store_true',
-                        help='automatic mixed precision: fp16 AmpOptimWrapper with CUDA, '
-                        'bf16 CPUAmpOptimWrapper on a CPU-only machine')
-    parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the lr by the real batch size / auto_scale_lr.base_batch_size')
     parser.add_argument(
-        '--resume', nargs='?', type=str, const='auto',
+        '--amp',
+        action='store_true',
+        help='automatic mixed precision: fp16 AmpOptimWrapper with CUDA, '
+        'bf16 CPUAmpOptimWrapper on a CPU-only machine')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the lr by the real batch size / auto_scale_lr.base_batch_size')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
         help='resume from the latest checkpoint in the work_dir (no value), or from the '
         'given checkpoint (trusted if it lies in the work_dir, else needs --trust-checkpoint)')
     return parse_launcher_args(parser, argv)

@@ -35,21 +35,24 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         'format will be merged into the config file, e.g. '
         '--cfg-options model.backbone.init_cfg=None')
     parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
         help='job launcher (tools/dist_*.sh pass pytorch)')
     parser.add_argument(
-        '--trust-checkpoint', action='store_true',
+        '--trust-checkpoint',
+        action='store_true',
         help='allow full unpickling of training checkpoints (optimizer, message hub); only '
         'for files you trust. Without it checkpoints are read weights-only, except the '
         "run's own when resuming")
     parser.add_argument(
-        '--check-only', action='store_true',
+        '--check-only',
+        action='store_true',
         help='only check that every file the run needs exists (data info files, weights, '
         'the checkpoint to start from), print what is missing and exit (tools/dist_*.sh run '
         'this once before starting the processes)')
     # torch.distributed.launch passes --local-rank (torch >= 2.0) or --local_rank
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
-                        help=argparse.SUPPRESS)
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
 
 
 def parse_launcher_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespace:
@@ -89,7 +92,8 @@ def resolve_config_path(config: str) -> str:
     return config
 
 
-def read_config(config: str, cfg_options: Optional[dict] = None,
+def read_config(config: str,
+                cfg_options: Optional[dict] = None,
                 launcher: Optional[str] = None) -> Config:
     """Load a config, set ``launcher``, merge ``--cfg-options`` and resolve the tokenizers.
 
@@ -142,11 +146,15 @@ def add_model_tool_args(parser: argparse.ArgumentParser) -> None:
     (``get_flops.py``, ``benchmark_speed.py``, ``bf16_check.py``): ``config``, ``--tiny``,
     ``--text-len``, ``--cfg-options`` and ``--json``."""
     parser.add_argument('config', help='config file (or PACKAGE::path, e.g. mmtrack::...)')
-    parser.add_argument('--tiny', action='store_true',
-                        help='shrink the model (tiny widths, tiny random BERT): a quick check')
+    parser.add_argument(
+        '--tiny',
+        action='store_true',
+        help='shrink the model (tiny widths, tiny random BERT): a quick check')
     parser.add_argument('--text-len', type=int, default=30, help='tokens incl. [CLS]/[SEP]')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. model.backbone.sam_stages="(2,)"')
     parser.add_argument('--json', help='also write the results to this JSON file')
 

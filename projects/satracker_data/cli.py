@@ -23,13 +23,17 @@ def converter_parser(dataset: str, input_help: str) -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(description=f'Generate the info files of {dataset}')
     parser.add_argument('-i', '--input', required=True, help=input_help)
-    parser.add_argument('-o', '--output', required=True,
-                        help='directory for the info files (e.g. <input>/annotations)')
+    parser.add_argument(
+        '-o',
+        '--output',
+        required=True,
+        help='directory for the info files (e.g. <input>/annotations)')
     parser.add_argument('--split', choices=['train', 'test', 'all'], default='all')
-    parser.add_argument('--check-images', action='store_true',
-                        help='decode every frame and list the unreadable ones up front')
-    parser.add_argument('--workers', type=int, default=4,
-                        help='threads for --check-images')
+    parser.add_argument(
+        '--check-images',
+        action='store_true',
+        help='decode every frame and list the unreadable ones up front')
+    parser.add_argument('--workers', type=int, default=4, help='threads for --check-images')
     return parser
 
 
@@ -51,15 +55,18 @@ def run_converter(convert: Callable[..., Dict[str, dict]], args: argparse.Namesp
     """
     t0 = time.time()
     try:
-        summary = convert(args.input, args.output, split=args.split,
-                          check_images=args.check_images, num_workers=args.workers,
-                          **kwargs)
+        summary = convert(
+            args.input,
+            args.output,
+            split=args.split,
+            check_images=args.check_images,
+            num_workers=args.workers,
+            **kwargs)
     except (FileNotFoundError, ValueError) as e:
         sys.exit(f'error: {e}')
     for split, s in summary.items():
         frames = f' (+ {s["frames_file"]})' if 'frames_file' in s else ''
-        unreadable = (f', {len(s["unreadable"])} unreadable images'
-                      if args.check_images else '')
+        unreadable = (f', {len(s["unreadable"])} unreadable images' if args.check_images else '')
         print(f'{split}: {s["num_videos"]} videos -> {s["info_file"]}{frames}; '
               f'{len(s["skipped"])} skipped{unreadable}')
     print(f'Done in {time.time() - t0:.2f} s')

@@ -24,17 +24,16 @@ from .vl_sot_io import (INFO_HEADER, find_unreadable_images, fit_gt_rows, list_f
                         parse_gt_file, read_language, to_posix, warn_defect, write_info_file)
 
 __all__ = [
-    'TNL2K_SPLIT_DIRS', 'OTB_INFO_HEADER', 'SplitScan', 'find_tnl2k_split_dir',
-    'gen_tnl2k_infos', 'gen_otb99_lang_infos', 'gen_lasot_lang_infos'
+    'TNL2K_SPLIT_DIRS', 'OTB_INFO_HEADER', 'SplitScan', 'find_tnl2k_split_dir', 'gen_tnl2k_infos',
+    'gen_otb99_lang_infos', 'gen_lasot_lang_infos'
 ]
 
 TNL2K_SPLIT_DIRS = {
     'train': ('train', 'TNL2K_train_subset', 'TNL2K_train'),
     'test': ('test', 'TNL2K_test_subset', 'TNL2K_test'),
 }
-OTB_INFO_HEADER = (
-    'The format of each line in this txt is (video_path,annotation_path,'
-    'start_frame_id,end_frame_id,language_path,framename_template)')
+OTB_INFO_HEADER = ('The format of each line in this txt is (video_path,annotation_path,'
+                   'start_frame_id,end_frame_id,language_path,framename_template)')
 
 
 def _splits(split: str) -> List[str]:
@@ -113,8 +112,12 @@ class SplitScan:
             return None
         return len(fit_gt_rows(boxes, num_frames, gt_path))
 
-    def write(self, out_dir: str, name: str, check_images: bool = False,
-              num_workers: int = 4, header: str = INFO_HEADER) -> dict:
+    def write(self,
+              out_dir: str,
+              name: str,
+              check_images: bool = False,
+              num_workers: int = 4,
+              header: str = INFO_HEADER) -> dict:
         """Write ``<name>_<split>_infos.txt`` and, with ``check_images``, the unreadable list.
 
         Args:
@@ -133,17 +136,21 @@ class SplitScan:
             ValueError: Listing every unparsable ground-truth line (file and line).
         """
         if self.errors:
-            raise ValueError('Unparsable ground truth (fix these lines and re-run):\n  '
-                             + '\n  '.join(self.errors))
+            raise ValueError('Unparsable ground truth (fix these lines and re-run):\n  ' +
+                             '\n  '.join(self.errors))
         info_file = osp.join(out_dir, f'{name}_{self.split}_infos.txt')
         write_info_file(info_file, self.rows, header=header)
         unreadable = []
         if check_images:
             unreadable = _report_unreadable(
-                self.images, osp.join(out_dir, f'{name}_{self.split}_unreadable.txt'),
-                num_workers, f'{self.dataset} {self.split} images')
-        return dict(info_file=info_file, num_videos=len(self.rows), skipped=self.skipped,
-                    unreadable=unreadable, seconds=time.time() - self.started)
+                self.images, osp.join(out_dir, f'{name}_{self.split}_unreadable.txt'), num_workers,
+                f'{self.dataset} {self.split} images')
+        return dict(
+            info_file=info_file,
+            num_videos=len(self.rows),
+            skipped=self.skipped,
+            unreadable=unreadable,
+            seconds=time.time() - self.started)
 
 
 def _checked_length(scan: SplitScan, video_dir: str, num_frames: int) -> Optional[int]:
@@ -222,8 +229,8 @@ def gen_tnl2k_infos(data_root: str,
             raise FileNotFoundError(f'No TNL2K {sp} folder under {data_root} (looked '
                                     f'for {", ".join(TNL2K_SPLIT_DIRS[sp])}).')
         split_path = osp.join(data_root, split_dir)
-        videos = sorted((v for v in os.listdir(split_path)
-                         if osp.isdir(osp.join(split_path, v))), key=natural_key)
+        videos = sorted((v for v in os.listdir(split_path) if osp.isdir(osp.join(split_path, v))),
+                        key=natural_key)
         scan, frames = SplitScan('TNL2K', sp), {}
         for video in tqdm(videos, desc=f'TNL2K {sp}', disable=not progress):
             video_dir = osp.join(split_path, video)
@@ -239,8 +246,8 @@ def gen_tnl2k_infos(data_root: str,
             read_language(osp.join(video_dir, 'language.txt'))
             rel = to_posix(osp.join(split_dir, video))
             video_path = f'{rel}/{img_sub}'
-            scan.rows.append((video_path, f'{rel}/groundtruth.txt', 0, length - 1,
-                              f'{rel}/language.txt'))
+            scan.rows.append(
+                (video_path, f'{rel}/groundtruth.txt', 0, length - 1, f'{rel}/language.txt'))
             frames[video_path] = names
             if check_images:
                 scan.images.extend(osp.join(video_dir, img_sub, n) for n in names[:length])
@@ -278,12 +285,11 @@ def _otb_video(videos_root: str, seq: str):
         vdir = osp.join(videos_root, folder)
         if not osp.isdir(vdir):
             continue
-        names = ['groundtruth_rect.txt'] if index is None else [
-            f'groundtruth_rect.{index}.txt', 'groundtruth_rect.txt']
+        names = ['groundtruth_rect.txt'
+                 ] if index is None else [f'groundtruth_rect.{index}.txt', 'groundtruth_rect.txt']
         if index is None:
             names += sorted(
-                osp.basename(p)
-                for p in glob.glob(osp.join(vdir, 'groundtruth_rect.*.txt')))
+                osp.basename(p) for p in glob.glob(osp.join(vdir, 'groundtruth_rect.*.txt')))
         for gt in names:
             path = osp.join(vdir, gt)
             if osp.isfile(path) and osp.getsize(path) > 0:
@@ -329,8 +335,8 @@ def gen_otb99_lang_infos(data_root: str,
         if not osp.isdir(osp.join(data_root, query_dir)):
             raise FileNotFoundError(f'{osp.join(data_root, query_dir)} not found.')
         seqs = sorted((osp.splitext(f)[0]
-                       for f in os.listdir(osp.join(data_root, query_dir))
-                       if f.endswith('.txt')), key=natural_key)
+                       for f in os.listdir(osp.join(data_root, query_dir)) if f.endswith('.txt')),
+                      key=natural_key)
         scan = SplitScan('OTB99-Lang', sp)
         for seq in tqdm(seqs, desc=f'OTB99-Lang {sp}', disable=not progress):
             found = _otb_video(videos_root, seq)
@@ -344,13 +350,15 @@ def gen_otb99_lang_infos(data_root: str,
                 scan.skip(seq, f'{img_dir} has no images: video skipped.')
                 continue
             if gt_name is None:
-                scan.skip(seq, f'No non-empty groundtruth_rect*.txt in '
-                          f'{osp.join(videos_root, folder)}: video skipped.')
+                scan.skip(
+                    seq, f'No non-empty groundtruth_rect*.txt in '
+                    f'{osp.join(videos_root, folder)}: video skipped.')
                 continue
             template = _frame_template(names[0])
             if template is None:
-                scan.skip(seq, f'{img_dir}: frame names like "{names[0]}" are not '
-                          'numbered: video skipped.')
+                scan.skip(
+                    seq, f'{img_dir}: frame names like "{names[0]}" are not '
+                    'numbered: video skipped.')
                 continue
             numbers = sorted(int(re.sub(r'\D', '', osp.splitext(n)[0])) for n in names)
             base = folder if folder in ranges else seq
@@ -369,8 +377,7 @@ def gen_otb99_lang_infos(data_root: str,
             lang_rel = f'{query_dir}/{seq}.txt'
             read_language(osp.join(data_root, lang_rel))
             rel = f'OTB_videos/{folder}'
-            scan.rows.append((f'{rel}/img', f'{rel}/{gt_name}', first, last, lang_rel,
-                              template))
+            scan.rows.append((f'{rel}/img', f'{rel}/{gt_name}', first, last, lang_rel, template))
             expected = [osp.join(img_dir, template % i) for i in range(first, last + 1)]
             missing = [p for p in expected if not osp.isfile(p)]
             if missing:
@@ -379,8 +386,8 @@ def gen_otb99_lang_infos(data_root: str,
                             'error.')
             if check_images:
                 scan.images.extend(p for p in expected if osp.isfile(p))
-        summary[sp] = scan.write(out_dir, 'otb99_lang', check_images, num_workers,
-                                 header=OTB_INFO_HEADER)
+        summary[sp] = scan.write(
+            out_dir, 'otb99_lang', check_images, num_workers, header=OTB_INFO_HEADER)
     return summary
 
 
@@ -412,8 +419,9 @@ def gen_lasot_lang_infos(data_root: str,
         dict: Per split: ``info_file``, ``num_videos``, ``skipped``, ``unreadable``.
     """
     test_set = set(LASOT_TEST_VIDEOS if test_videos is None else test_videos)
-    all_videos = sorted((osp.basename(p) for p in glob.glob(osp.join(data_root, '*', '*-*'))
-                         if osp.isdir(p)), key=natural_key)
+    all_videos = sorted(
+        (osp.basename(p) for p in glob.glob(osp.join(data_root, '*', '*-*')) if osp.isdir(p)),
+        key=natural_key)
     summary = {}
     for sp in _splits(split):
         scan = SplitScan('LaSOT', sp)
@@ -435,8 +443,7 @@ def gen_lasot_lang_infos(data_root: str,
             if not names:
                 scan.skip(video_dir, f'{img_dir} has no images: video skipped.')
                 continue
-            numbers = [int(osp.splitext(n)[0]) for n in names
-                       if osp.splitext(n)[0].isdigit()]
+            numbers = [int(osp.splitext(n)[0]) for n in names if osp.splitext(n)[0].isdigit()]
             last = max(numbers) if numbers else len(names)
             if len(numbers) != last:
                 warn_defect(f'{img_dir}: {last - len(numbers)} of frames 1-{last} are '
@@ -449,11 +456,10 @@ def gen_lasot_lang_infos(data_root: str,
             if length is None:
                 continue
             read_language(osp.join(video_dir, 'nlp.txt'))
-            scan.rows.append((f'{rel}/img', f'{rel}/groundtruth.txt', 1, length,
-                              f'{rel}/nlp.txt'))
+            scan.rows.append((f'{rel}/img', f'{rel}/groundtruth.txt', 1, length, f'{rel}/nlp.txt'))
             if check_images:
-                scan.images.extend(p for p in (osp.join(img_dir, '%08d.jpg' % i)
-                                               for i in range(1, length + 1))
-                                   if osp.isfile(p))
+                scan.images.extend(
+                    p for p in (osp.join(img_dir, '%08d.jpg' % i) for i in range(1, length + 1))
+                    if osp.isfile(p))
         summary[sp] = scan.write(out_dir, 'lasot', check_images, num_workers)
     return summary

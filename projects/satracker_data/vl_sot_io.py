@@ -42,11 +42,11 @@ MMTRACK_INFO_HEADER = ('The format of each line in this txt is '
                        '(video_path,annotation_path,start_frame_id,end_frame_id)')
 
 __all__ = [
-    'IMG_EXTENSIONS', 'INFO_HEADER', 'MMTRACK_INFO_HEADER', 'DatasetDefectWarning',
-    'warn_defect', 'natural_key', 'list_frames', 'parse_gt_file', 'decode_text',
-    'clean_sentence', 'read_language', 'fit_gt_rows', 'is_image_readable',
-    'find_unreadable_images', 'write_info_file', 'read_info_file', 'to_posix',
-    'class_phrase', 'optional_column', 'language_path', 'add_sentences'
+    'IMG_EXTENSIONS', 'INFO_HEADER', 'MMTRACK_INFO_HEADER', 'DatasetDefectWarning', 'warn_defect',
+    'natural_key', 'list_frames', 'parse_gt_file', 'decode_text', 'clean_sentence', 'read_language',
+    'fit_gt_rows', 'is_image_readable', 'find_unreadable_images', 'write_info_file',
+    'read_info_file', 'to_posix', 'class_phrase', 'optional_column', 'language_path',
+    'add_sentences'
 ]
 
 _GT_SPLIT = re.compile(r'[,\s]+')
@@ -144,10 +144,9 @@ def parse_gt_file(path: str) -> np.ndarray:
                 raise ValueError
             boxes[i] = [float(t) for t in tokens]
         except ValueError:
-            raise ValueError(
-                f'{path}, line {i + 1}: cannot parse "{line.strip()}" as a box '
-                '(expected four numbers x, y, w, h separated by commas, tabs or '
-                'spaces).') from None
+            raise ValueError(f'{path}, line {i + 1}: cannot parse "{line.strip()}" as a box '
+                             '(expected four numbers x, y, w, h separated by commas, tabs or '
+                             'spaces).') from None
     return boxes
 
 
@@ -291,8 +290,7 @@ def find_unreadable_images(paths: Sequence[str],
     """
     from tqdm import tqdm
     with ThreadPoolExecutor(max(1, num_workers)) as pool:
-        ok = list(
-            tqdm(pool.map(is_image_readable, paths), total=len(paths), desc=desc))
+        ok = list(tqdm(pool.map(is_image_readable, paths), total=len(paths), desc=desc))
     return [p for p, good in zip(paths, ok) if not good]
 
 
@@ -338,8 +336,7 @@ def read_info_file(path: str) -> List[List[str]]:
     """
     with open(path, encoding='utf-8') as f:
         lines = f.read().split('\n')
-    return [[c.strip() for c in line.strip().split(',')] for line in lines[1:]
-            if line.strip()]
+    return [[c.strip() for c in line.strip().split(',')] for line in lines[1:] if line.strip()]
 
 
 def to_posix(path: str) -> str:

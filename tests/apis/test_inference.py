@@ -45,8 +45,10 @@ def test_init_model_on_cpu_without_checkpoint():
 def test_init_model_reads_weights_only_checkpoints(tmp_path):
     cfg = _tiny_config()
     model = init_model(cfg)
-    state = {k: torch.randn_like(v) if v.is_floating_point() else v
-             for k, v in model.state_dict().items()}
+    state = {
+        k: torch.randn_like(v) if v.is_floating_point() else v
+        for k, v in model.state_dict().items()
+    }
     path = str(tmp_path / 'published.pth')
     torch.save(dict(state_dict=state, meta=dict(epoch=3, note='x')), path)
     loaded = init_model(cfg, checkpoint=path)
@@ -70,8 +72,7 @@ def test_inference_vlsot_tracks_with_the_sentence():
     init_bbox = [30., 40., 60., 70.]
     sentence = 'the red car on the left'
     results = [inference_vlsot(model, f, init_bbox, sentence, k) for k, f in enumerate(frames)]
-    assert torch.allclose(results[0].pred_track_instances.bboxes.float(),
-                          torch.tensor([init_bbox]))
+    assert torch.allclose(results[0].pred_track_instances.bboxes.float(), torch.tensor([init_bbox]))
     for res in results[1:]:
         box = res.pred_track_instances.bboxes
         assert box.shape == (1, 4) and torch.isfinite(box).all()
@@ -87,14 +88,16 @@ def test_inference_vlsot_tracks_with_the_sentence():
 
 
 def test_inference_pipeline_drops_the_loading_transforms():
-    cfg = Config(dict(
-        model=dict(backbone=dict(text_encoder=dict(pretrained=None))),
-        test_dataloader=dict(dataset=dict(pipeline=[
-            dict(type='LoadImageFromFile'),
-            dict(type='LoadTrackAnnotations', with_instance_id=False),
-            dict(type='TokenizeText', tokenizer_path=MINILM_PACKAGE, max_length=12),
-            dict(type='PackVLTrackInputs', pack_single_img=True)
-        ]))))
+    cfg = Config(
+        dict(
+            model=dict(backbone=dict(text_encoder=dict(pretrained=None))),
+            test_dataloader=dict(
+                dataset=dict(pipeline=[
+                    dict(type='LoadImageFromFile'),
+                    dict(type='LoadTrackAnnotations', with_instance_id=False),
+                    dict(type='TokenizeText', tokenizer_path=MINILM_PACKAGE, max_length=12),
+                    dict(type='PackVLTrackInputs', pack_single_img=True)
+                ]))))
     pipeline = build_inference_pipeline(cfg)
     names = [type(t).__name__ for t in pipeline.transforms]
     assert names == ['TokenizeText', 'PackVLTrackInputs']

@@ -47,8 +47,8 @@ def vl_configs():
     base = osp.join(here, 'configs', '_base_', 'datasets')
     configs = {
         name: Config.fromfile(osp.join(base, f'{name}.py'))
-        for name in ('vl_sot_train', 'tnl2k', 'otb99_lang', 'lasot_lang',
-                     'stark_phase1_vl', 'synthetic_vl')
+        for name in ('vl_sot_train', 'tnl2k', 'otb99_lang', 'lasot_lang', 'stark_phase1_vl',
+                     'synthetic_vl')
     }
     for cfg in configs.values():
         resolve_tokenizer_paths(cfg)

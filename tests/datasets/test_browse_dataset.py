@@ -18,9 +18,8 @@ def test_browse_dataset_saves_samples(tmp_path, capsys):
     tool = load_tool(REPO, 'tools/analysis_tools/browse_dataset.py')
     out_dir = str(tmp_path / 'browse')
     tool.main([
-        osp.join(REPO, 'configs', '_base_', 'datasets', 'synthetic_vl.py'),
-        '--output-dir', out_dir, '--num-samples', '3', '--cfg-options',
-        f'train_dataloader.dataset.data_root={data}'
+        osp.join(REPO, 'configs', '_base_', 'datasets', 'synthetic_vl.py'), '--output-dir', out_dir,
+        '--num-samples', '3', '--cfg-options', f'train_dataloader.dataset.data_root={data}'
     ])
     saved = capsys.readouterr().out.split()
     assert len(saved) == 3

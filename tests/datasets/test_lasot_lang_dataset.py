@@ -16,10 +16,8 @@ def _convert(root):
     bench = osp.join(root, 'LaSOTBenchmark')
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        summary = gen_lasot_lang_infos(bench, osp.join(root, 'annotations'),
-                                       progress=False)
-    return summary, [str(w.message) for w in caught
-                     if issubclass(w.category, DatasetDefectWarning)]
+        summary = gen_lasot_lang_infos(bench, osp.join(root, 'annotations'), progress=False)
+    return summary, [str(w.message) for w in caught if issubclass(w.category, DatasetDefectWarning)]
 
 
 def test_converter_official_split_and_defects(lasot_tree):
@@ -43,8 +41,10 @@ def test_dataset_visibility_text_and_pipeline(lasot_tree, vl_configs):
     _convert(root)
     with pytest.warns(DatasetDefectWarning) as record:
         ds = LaSOTLangDataset(
-            data_root=root, ann_file='annotations/lasot_train_infos.txt',
-            data_prefix=dict(img_path='LaSOTBenchmark'), pipeline=[])
+            data_root=root,
+            ann_file='annotations/lasot_train_infos.txt',
+            data_prefix=dict(img_path='LaSOTBenchmark'),
+            pipeline=[])
         infos = ds.get_ann_infos_from_video(1)  # cat-2: 9 rows, 6 frames
     msgs = sorted(str(w.message) for w in record)
     assert len(msgs) == 2
@@ -56,9 +56,11 @@ def test_dataset_visibility_text_and_pipeline(lasot_tree, vl_configs):
     assert ds.get_text(0) == 'the plane on the ground'
 
     test = LaSOTLangDataset(
-        data_root=root, ann_file='annotations/lasot_test_infos.txt',
+        data_root=root,
+        ann_file='annotations/lasot_test_infos.txt',
         data_prefix=dict(img_path='LaSOTBenchmark'),
-        pipeline=copy.deepcopy(vl_configs['lasot_lang'].test_pipeline), test_mode=True)
+        pipeline=copy.deepcopy(vl_configs['lasot_lang'].test_pipeline),
+        test_mode=True)
     assert len(test) == 14
     meta = test.prepare_data((1, 2))['data_samples'].metainfo
     assert meta['text'] == 'black cat on the sofa' and meta['video_name'] == 'cat-1'
@@ -68,14 +70,14 @@ def test_dataset_visibility_text_and_pipeline(lasot_tree, vl_configs):
 def test_reads_mmtracking_four_column_infos(lasot_tree):
     root = lasot_tree
     ann = osp.join(root, 'annotations', 'mmtrack_infos.txt')
-    write_info_file(ann, [('airplane/airplane-2/img', 'airplane/airplane-2/groundtruth.txt',
-                           1, 8)],
-                    header='The format of each line in this txt is (video_path,'
-                    'annotation_path,start_frame_id,end_frame_id)')
-    ds = LaSOTLangDataset(data_root=root, ann_file=ann,
-                          data_prefix=dict(img_path='LaSOTBenchmark'), pipeline=[])
+    write_info_file(
+        ann, [('airplane/airplane-2/img', 'airplane/airplane-2/groundtruth.txt', 1, 8)],
+        header='The format of each line in this txt is (video_path,'
+        'annotation_path,start_frame_id,end_frame_id)')
+    ds = LaSOTLangDataset(
+        data_root=root, ann_file=ann, data_prefix=dict(img_path='LaSOTBenchmark'), pipeline=[])
     assert ds.get_text(0) == 'the plane on the ground'
     infos = ds.get_img_infos_from_video(0)
     assert infos['img_paths'][0].endswith(osp.join('airplane-2', 'img', '00000001.jpg'))
-    np.testing.assert_array_equal(ds.get_ann_infos_from_video(0)['visible'][:4],
-                                  [True, True, False, False])
+    np.testing.assert_array_equal(
+        ds.get_ann_infos_from_video(0)['visible'][:4], [True, True, False, False])

@@ -15,8 +15,7 @@ def _convert(root):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         summary = gen_otb99_lang_infos(root, osp.join(root, 'annotations'), progress=False)
-    return summary, [str(w.message) for w in caught
-                     if issubclass(w.category, DatasetDefectWarning)]
+    return summary, [str(w.message) for w in caught if issubclass(w.category, DatasetDefectWarning)]
 
 
 def _rows(path):
@@ -42,7 +41,8 @@ def test_converter_ranges_shared_folders_and_defects(otb99_tree):
     assert train['OTB_query_train/Tiger1.txt'][2:4] == ['6', '12']
     # Jogging-1 lives in the shared Jogging folder with groundtruth_rect.1.txt.
     assert train['OTB_query_train/Jogging-1.txt'][:2] == [
-        'OTB_videos/Jogging/img', 'OTB_videos/Jogging/groundtruth_rect.1.txt']
+        'OTB_videos/Jogging/img', 'OTB_videos/Jogging/groundtruth_rect.1.txt'
+    ]
     test = _rows(summary['test']['info_file'])
     assert test['OTB_query_test/Jogging-2.txt'][1] == \
         'OTB_videos/Jogging/groundtruth_rect.2.txt'
@@ -55,8 +55,10 @@ def test_converter_ranges_shared_folders_and_defects(otb99_tree):
 def test_dataset_train_and_test(otb99_tree, vl_configs):
     _convert(otb99_tree)
     ds = OTB99LangDataset(
-        data_root=otb99_tree, ann_file='annotations/otb99_lang_train_infos.txt',
-        data_prefix=dict(img_path=''), pipeline=[])
+        data_root=otb99_tree,
+        ann_file='annotations/otb99_lang_train_infos.txt',
+        data_prefix=dict(img_path=''),
+        pipeline=[])
     assert len(ds) == 3
     names = [ds.get_video_name(i) for i in range(3)]
     assert names == ['Board', 'Jogging-1', 'Tiger1']
@@ -71,8 +73,11 @@ def test_dataset_train_and_test(otb99_tree, vl_configs):
     pipeline = copy.deepcopy(vl_configs['otb99_lang'].test_pipeline)
     with pytest.warns(DatasetDefectWarning, match='Human4.txt'):
         test = OTB99LangDataset(
-            data_root=otb99_tree, ann_file='annotations/otb99_lang_test_infos.txt',
-            data_prefix=dict(img_path=''), pipeline=pipeline, test_mode=True)
+            data_root=otb99_tree,
+            ann_file='annotations/otb99_lang_test_infos.txt',
+            data_prefix=dict(img_path=''),
+            pipeline=pipeline,
+            test_mode=True)
     assert len(test) == 8 + 8 + 7
     jog2 = [i for i in range(3) if test.get_video_name(i) == 'Jogging-2'][0]
     out = test.prepare_data((jog2, 0))

@@ -8,51 +8,61 @@ import pytest
 from mmtrack.registry import DATASETS
 from vl_data_fixtures import make_coco_tree, make_got10k_tree, make_trackingnet_tree
 
-from satracker.datasets import (DatasetDefectWarning, GOT10kLangDataset,
-                                SOTCocoLangDataset, TrackingNetLangDataset)
+from satracker.datasets import (DatasetDefectWarning, GOT10kLangDataset, SOTCocoLangDataset,
+                                TrackingNetLangDataset)
 
 
 def test_got10k_class_names(tmp_path, vl_configs, seeded):
     root = str(tmp_path / 'GOT10k')
     make_got10k_tree(root)
-    ds = GOT10kLangDataset(data_root=root,
-                           ann_file='annotations/got10k_train_vot_infos.txt',
-                           data_prefix=dict(img_path=''), pipeline=[])
+    ds = GOT10kLangDataset(
+        data_root=root,
+        ann_file='annotations/got10k_train_vot_infos.txt',
+        data_prefix=dict(img_path=''),
+        pipeline=[])
     assert ds.get_text(0) == 'an ant'
     with pytest.warns(DatasetDefectWarning, match='meta_info.ini'):
         assert ds.get_text(1) == ''
     assert ds.get_img_infos_from_video(0)['text'] == 'an ant'
-    templ = GOT10kLangDataset(data_root=root, text_template='the {}',
-                              ann_file='annotations/got10k_train_vot_infos.txt',
-                              data_prefix=dict(img_path=''), pipeline=[])
+    templ = GOT10kLangDataset(
+        data_root=root,
+        text_template='the {}',
+        ann_file='annotations/got10k_train_vot_infos.txt',
+        data_prefix=dict(img_path=''),
+        pipeline=[])
     assert templ.get_text(0) == 'the ant'
 
 
 def test_trackingnet_empty_and_coco_category(tmp_path):
     root = str(tmp_path / 'TrackingNet')
     make_trackingnet_tree(root)
-    tn = TrackingNetLangDataset(data_root=root,
-                                ann_file='annotations/trackingnet_train_infos.txt',
-                                data_prefix=dict(img_path=''), pipeline=[])
+    tn = TrackingNetLangDataset(
+        data_root=root,
+        ann_file='annotations/trackingnet_train_infos.txt',
+        data_prefix=dict(img_path=''),
+        pipeline=[])
     assert len(tn) == 1 and tn.get_img_infos_from_video(0)['text'] == ''
     coco_root = str(tmp_path / 'coco')
     make_coco_tree(coco_root)
-    coco = SOTCocoLangDataset(data_root=coco_root,
-                              ann_file='annotations/instances_train2017.json',
-                              data_prefix=dict(img_path='train2017'), pipeline=[])
+    coco = SOTCocoLangDataset(
+        data_root=coco_root,
+        ann_file='annotations/instances_train2017.json',
+        data_prefix=dict(img_path='train2017'),
+        pipeline=[])
     assert len(coco) == 1  # the crowd annotation is left out
     assert coco.get_img_infos_from_video(0)['text'] == 'a car'
 
 
-def test_phase1_mixture_config_builds_and_samples(tmp_path, vl_configs, lasot_tree,
-                                                  seeded):
+def test_phase1_mixture_config_builds_and_samples(tmp_path, vl_configs, lasot_tree, seeded):
     make_got10k_tree(str(tmp_path / 'GOT10k'))
     make_trackingnet_tree(str(tmp_path / 'TrackingNet'))
     make_coco_tree(str(tmp_path / 'coco'))
     from satracker_data.converters import gen_lasot_lang_infos
     with pytest.warns(DatasetDefectWarning):
-        gen_lasot_lang_infos(osp.join(lasot_tree, 'LaSOTBenchmark'),
-                             osp.join(lasot_tree, 'annotations'), progress=False)
+        gen_lasot_lang_infos(
+            osp.join(lasot_tree, 'LaSOTBenchmark'),
+            osp.join(lasot_tree, 'annotations'),
+            progress=False)
     cfg = copy.deepcopy(vl_configs['stark_phase1_vl'].train_dataloader.dataset)
     roots = [str(tmp_path / n) for n in ('GOT10k', 'LaSOT', 'TrackingNet', 'coco')]
     for sub, root in zip(cfg.datasets, roots):

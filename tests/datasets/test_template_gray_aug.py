@@ -14,8 +14,7 @@ def _pair(n=2):
 
 @pytest.mark.parametrize('num_templates', [1, 2])
 def test_templates_grey_search_untouched(num_templates):
-    t = TRANSFORMS.build(dict(type='TemplateGrayAug', prob=1.0,
-                              num_template_frames=num_templates))
+    t = TRANSFORMS.build(dict(type='TemplateGrayAug', prob=1.0, num_template_frames=num_templates))
     before = _pair(num_templates + 1)
     search = before['img'][-1].copy()
     originals = [img.copy() for img in before['img']]
@@ -25,8 +24,8 @@ def test_templates_grey_search_untouched(num_templates):
         assert img.dtype == np.uint8 and img.shape == (8, 8, 3)
         assert (img[..., 0] == img[..., 1]).all() and (img[..., 1] == img[..., 2]).all()
         b, g, r = (originals[i][..., c].astype(float) for c in range(3))
-        np.testing.assert_allclose(img[..., 0], (0.114 * b + 0.587 * g + 0.299 * r).astype(
-            np.uint8), atol=1)
+        np.testing.assert_allclose(
+            img[..., 0], (0.114 * b + 0.587 * g + 0.299 * r).astype(np.uint8), atol=1)
     np.testing.assert_array_equal(out['img'][-1], search)
 
 

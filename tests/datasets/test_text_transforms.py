@@ -7,9 +7,8 @@ import pytest
 import torch
 from mmtrack.registry import TRANSFORMS
 
-from satracker.datasets.transforms import (CheckBboxInImage, PackVLTrackInputs,
-                                           TokenizeText, VLPairSampling,
-                                           VLRandomFlip, swap_left_right)
+from satracker.datasets.transforms import (CheckBboxInImage, PackVLTrackInputs, TokenizeText,
+                                           VLPairSampling, VLRandomFlip, swap_left_right)
 from satracker.utils import MINILM_PACKAGE
 
 CLS, SEP, PAD = 101, 102, 0
@@ -37,8 +36,7 @@ def test_tokenize_non_ascii(tok):
     assert tokens[0] == '[CLS]' and tokens[-1] == '[SEP]'
     assert 'cafe' in tokens  # lower-cased, accents stripped (bert-base-uncased)
     # CJK characters are split one per token: known ones kept, others [UNK].
-    assert tokens[tokens.index(',') + 1:tokens.index(',') + 5] == [
-        '[UNK]', '[UNK]', '的', '[UNK]']
+    assert tokens[tokens.index(',') + 1:tokens.index(',') + 5] == ['[UNK]', '[UNK]', '的', '[UNK]']
     assert (mask[:n] == 1).all() and (mask[n:] == 0).all()
 
 
@@ -84,8 +82,10 @@ def test_vl_random_flip_swaps_words_and_boxes():
     flip = TRANSFORMS.build(dict(type='VLRandomFlip', prob=1.0, direction='horizontal'))
     assert isinstance(flip, VLRandomFlip)
     img = np.zeros((10, 20, 3), np.uint8)
-    out = flip(dict(img=img, gt_bboxes=np.array([[1., 2., 5., 6.]], np.float32),
-                    text='the dog on the left'))
+    out = flip(
+        dict(
+            img=img, gt_bboxes=np.array([[1., 2., 5., 6.]], np.float32),
+            text='the dog on the left'))
     assert out['text'] == 'the dog on the right' and out['flip']
     np.testing.assert_allclose(out['gt_bboxes'], [[15, 2, 19, 6]])
     no = TRANSFORMS.build(dict(type='VLRandomFlip', prob=0.0))
@@ -99,9 +99,15 @@ def test_pair_sampling_range_validity_and_text():
     visible[10:20] = False
     isvalid = np.ones(n, bool)
     isvalid[30] = False
-    info = dict(img_paths=[f'{i}.jpg' for i in range(n)], frame_ids=np.arange(n),
-                video_id=3, video_length=n, bboxes=np.ones((n, 4)), visible=visible,
-                bboxes_isvalid=isvalid, text='the cat')
+    info = dict(
+        img_paths=[f'{i}.jpg' for i in range(n)],
+        frame_ids=np.arange(n),
+        video_id=3,
+        video_length=n,
+        bboxes=np.ones((n, 4)),
+        visible=visible,
+        bboxes_isvalid=isvalid,
+        text='the cat')
     for _ in range(200):
         out = sampler.transform([info, info])
         t, s = out['frame_id']
@@ -111,9 +117,14 @@ def test_pair_sampling_range_validity_and_text():
         assert len(out['img_path']) == 2 and len(out['instances']) == 2
     few = dict(info, visible=np.zeros(n, bool))
     assert sampler.transform([few, few]) is None
-    image = dict(info, img_paths=['a.jpg'], frame_ids=np.arange(1), video_length=1,
-                 bboxes=np.ones((1, 4)), visible=np.ones(1, bool),
-                 bboxes_isvalid=np.ones(1, bool))
+    image = dict(
+        info,
+        img_paths=['a.jpg'],
+        frame_ids=np.arange(1),
+        video_length=1,
+        bboxes=np.ones((1, 4)),
+        visible=np.ones(1, bool),
+        bboxes_isvalid=np.ones(1, bool))
     del image['text']
     out = sampler.transform([image, image])
     assert out['frame_id'] == [0, 0] and out['text'] == ['', '']
@@ -125,21 +136,30 @@ def test_check_bbox_in_image():
     ok = dict(gt_bboxes=[np.array([[10., 10., 30., 30.]])] * 2, img_shape=[shape] * 2)
     assert check(ok) is ok
     for bad in ([60., 40., 90., 70.], [10., 10., 10., 30.], [np.nan, 1., 5., 5.]):
-        results = dict(gt_bboxes=[np.array([[10., 10., 30., 30.]]), np.array([bad])],
-                       img_shape=[shape] * 2)
+        results = dict(
+            gt_bboxes=[np.array([[10., 10., 30., 30.]]),
+                       np.array([bad])], img_shape=[shape] * 2)
         assert check(results) is None
 
 
 def test_pack_test_sample_text_fields():
     pack = PackVLTrackInputs(pack_single_img=True)
     results = dict(
-        img=np.zeros((6, 8, 3), np.uint8), img_path='v/imgs/1.jpg', frame_id=0,
-        video_length=3, ori_shape=(6, 8), img_shape=(6, 8),
+        img=np.zeros((6, 8, 3), np.uint8),
+        img_path='v/imgs/1.jpg',
+        frame_id=0,
+        video_length=3,
+        ori_shape=(6, 8),
+        img_shape=(6, 8),
         gt_bboxes=np.array([[1, 1, 4, 4]], np.float32),
-        gt_bboxes_labels=np.array([0]), gt_ignore_flags=np.array([False]),
+        gt_bboxes_labels=np.array([0]),
+        gt_ignore_flags=np.array([False]),
         instances=[dict(bbox=np.array([1, 1, 4, 4.]), visible=True)],
-        text='the cat', text_ids=np.arange(30), text_mask=np.ones(30, np.int64),
-        text_valid=True, video_name='v')
+        text='the cat',
+        text_ids=np.arange(30),
+        text_mask=np.ones(30, np.int64),
+        text_valid=True,
+        video_name='v')
     out = pack(results)
     sample = out['data_samples']
     assert out['inputs']['img'].shape == (1, 3, 6, 8)

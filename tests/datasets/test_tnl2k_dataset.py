@@ -18,8 +18,12 @@ from satracker_data.converters import gen_tnl2k_infos
 def _convert(root, split='all', check_images=False):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        summary = gen_tnl2k_infos(root, osp.join(root, 'annotations'), split=split,
-                                  check_images=check_images, progress=False)
+        summary = gen_tnl2k_infos(
+            root,
+            osp.join(root, 'annotations'),
+            split=split,
+            check_images=check_images,
+            progress=False)
     msgs = [str(w.message) for w in caught if issubclass(w.category, DatasetDefectWarning)]
     return summary, msgs
 
@@ -127,8 +131,7 @@ def test_dataset_loads_counts_sentences_and_row_rule(tnl2k_tree):
 
     # Invalid boxes (w <= 0, h <= 0, NaN) are marked invalid and not visible.
     ann = ds.get_ann_infos_from_video(idx['Invalid_boxes'])
-    assert ann['bboxes_isvalid'].tolist() == [True, False, False, False, True, True,
-                                              True, True]
+    assert ann['bboxes_isvalid'].tolist() == [True, False, False, False, True, True, True, True]
     assert not ann['visible'][1:4].any()
     assert np.isnan(ann['bboxes'][2]).all()  # kept raw (scoring uses raw GT)
 
@@ -143,8 +146,10 @@ def test_train_sample_through_the_full_pipeline(tnl2k_tree, vl_configs, seeded):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         ds = _dataset(root, 'train', _train_pipeline(vl_configs))
-        sentences = {osp.basename(osp.dirname(ds.get_data_info(i)['video_path'])):
-                     ds.get_text(i) for i in range(len(ds))}
+        sentences = {
+            osp.basename(osp.dirname(ds.get_data_info(i)['video_path'])): ds.get_text(i)
+            for i in range(len(ds))
+        }
         for _ in range(12):
             out = ds[0]
             inputs, sample = out['inputs'], out['data_samples']
@@ -166,15 +171,14 @@ def test_train_sample_through_the_full_pipeline(tnl2k_tree, vl_configs, seeded):
             assert sample.metainfo['text'] == [expected]
             assert sample.metainfo['search_text'] == expected
             assert sample.metainfo['text_valid'] == bool(expected)
-            assert int(sample.text_mask.sum()) == (2 if not expected else
-                                                   int(sample.text_mask.sum()))
+            assert int(
+                sample.text_mask.sum()) == (2 if not expected else int(sample.text_mask.sum()))
             # Search box in search-crop pixels.
             x1, y1, x2, y2 = sample.search_gt_instances.bboxes[0].tolist()
             assert 0 < x2 - x1 < 320 and 0 < y2 - y1 < 320
 
 
-def test_invalid_or_outside_boxes_are_never_training_targets(tnl2k_tree, vl_configs,
-                                                             seeded):
+def test_invalid_or_outside_boxes_are_never_training_targets(tnl2k_tree, vl_configs, seeded):
     root = tnl2k_tree['root']
     _convert(root)
     with warnings.catch_warnings():
@@ -193,8 +197,10 @@ def test_invalid_or_outside_boxes_are_never_training_targets(tnl2k_tree, vl_conf
     for _ in range(60):
         out = ds.pipeline([infos, infos])
         if out is not None:
-            seen.update([out['data_samples'].metainfo['frame_id'],
-                         out['data_samples'].metainfo['search_frame_id']])
+            seen.update([
+                out['data_samples'].metainfo['frame_id'],
+                out['data_samples'].metainfo['search_frame_id']
+            ])
     assert seen and not seen & {1, 2, 3, 4}
 
 
@@ -239,8 +245,7 @@ def test_test_samples_carry_text_and_raw_gt(tnl2k_tree, vl_configs):
 def test_unreadable_image_raises_naming_the_path(tnl2k_tree, vl_configs):
     root = tnl2k_tree['root']
     _convert(root)
-    ds = _dataset(root, 'test', copy.deepcopy(vl_configs['tnl2k'].test_pipeline),
-                  test_mode=True)
+    ds = _dataset(root, 'test', copy.deepcopy(vl_configs['tnl2k'].test_pipeline), test_mode=True)
     ds.prepare_data((0, 1))
     with pytest.raises(OSError, match='Cannot read image.*00003.jpg.*--check-images'):
         ds.prepare_data((0, 2))
@@ -292,9 +297,12 @@ def test_language_file_option_reads_another_sentence_file(tnl2k_tree, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DatasetDefectWarning)
         other = TNL2KDataset(
-            data_root=root, ann_file='annotations/tnl2k_train_infos.txt',
-            data_prefix=dict(img_path=''), pipeline=[], language_file='other.txt')
-    assert [other.get_text(i) for i in range(len(other))] == [
-        f'sentence number {i}' for i in range(len(base))]
-    assert [other.get_len_per_video(i) for i in range(len(other))] == [
-        base.get_len_per_video(i) for i in range(len(base))]
+            data_root=root,
+            ann_file='annotations/tnl2k_train_infos.txt',
+            data_prefix=dict(img_path=''),
+            pipeline=[],
+            language_file='other.txt')
+    assert [other.get_text(i)
+            for i in range(len(other))] == [f'sentence number {i}' for i in range(len(base))]
+    assert [other.get_len_per_video(i)
+            for i in range(len(other))] == [base.get_len_per_video(i) for i in range(len(base))]

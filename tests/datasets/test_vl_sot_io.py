@@ -72,8 +72,7 @@ def test_language_empty_or_missing(tmp_path):
 def test_list_frames_natural_order_and_stray_files(tmp_path):
     d = tmp_path / 'imgs'
     d.mkdir()
-    for name in ('img10.jpg', 'img2.JPG', 'img1.png', '.DS_Store', 'Thumbs.db',
-                 '00492.pn_error'):
+    for name in ('img10.jpg', 'img2.JPG', 'img1.png', '.DS_Store', 'Thumbs.db', '00492.pn_error'):
         _write(d / name, b'x')
     with pytest.warns(DatasetDefectWarning, match='00492.pn_error'):
         assert list_frames(str(d)) == ['img1.png', 'img2.JPG', 'img10.jpg']
@@ -99,8 +98,10 @@ def test_class_phrase():
 
 def test_gt_rows_rule_cuts_or_pads_with_one_warning(recwarn):
     boxes = np.arange(12, dtype=float).reshape(3, 4)
-    with pytest.warns(DatasetDefectWarning, match=r'gt\.txt has 3 rows for 2 frames: the '
-                      'last 1 rows are dropped'):
+    with pytest.warns(
+            DatasetDefectWarning,
+            match=r'gt\.txt has 3 rows for 2 frames: the '
+            'last 1 rows are dropped'):
         np.testing.assert_array_equal(fit_gt_rows(boxes, 2, 'gt.txt'), boxes[:2])
     with pytest.warns(DatasetDefectWarning, match='last 2 frames have no box'):
         assert len(fit_gt_rows(boxes, 5, 'gt.txt')) == 3  # the converters' usable length
@@ -123,8 +124,10 @@ def test_add_sentences_from_the_language_column_or_a_default_file(tmp_path):
     data_list = [dict(), dict()]
     rows = add_sentences(data_list, info, str(tmp_path), default_name='nlp.txt')
     assert [r[0] for r in rows] == ['a/img', 'b/img']
-    assert data_list == [dict(lang_path='a/nlp.txt', text='the cat'),
-                         dict(lang_path='b.txt', text='a dog')]
+    assert data_list == [
+        dict(lang_path='a/nlp.txt', text='the cat'),
+        dict(lang_path='b.txt', text='a dog')
+    ]
     data_list = [dict(), dict()]
     with pytest.warns(DatasetDefectWarning, match=r'infos\.txt: no language file for "a/img"'):
         add_sentences(data_list, info, str(tmp_path))
@@ -143,8 +146,8 @@ def test_old_module_paths_re_export_the_same_objects():
     from satracker_data import vl_sot_io as new_io
     assert datasets.DatasetDefectWarning is vl_sot_io.DatasetDefectWarning
     assert vl_sot_io.DatasetDefectWarning is satracker_data.DatasetDefectWarning
-    for old, new in ((vl_sot_io, new_io), (converters, new_converters),
-                     (lasot_splits, new_splits), (synthetic_vl, new_synthetic)):
+    for old, new in ((vl_sot_io, new_io), (converters, new_converters), (lasot_splits, new_splits),
+                     (synthetic_vl, new_synthetic)):
         assert new.__all__ and set(new.__all__) <= set(old.__all__)
         for name in new.__all__:
             assert getattr(old, name) is getattr(new, name), (old.__name__, name)

@@ -62,29 +62,29 @@ def make_tnl2k_tree(root, defects=True):
     # Names and extensions vary between videos (TNL2K): png, jpg, prefixed names.
     video(train, 'Good_video', [f'{i:05d}.png' for i in range(1, 9)], gt_lines(8),
           'the red car on the left\n')
-    test_videos = [
-        ('Test_video_1', [f'{i:05d}.jpg' for i in range(1, 7)], 6, 'the red car\n'),
-        ('Test_video_2', [f'{i:05d}.jpg' for i in range(1, 6)], 5,
-         'the 红色 ball near the café\n')]
+    test_videos = [('Test_video_1', [f'{i:05d}.jpg' for i in range(1, 7)], 6, 'the red car\n'),
+                   ('Test_video_2', [f'{i:05d}.jpg'
+                                     for i in range(1, 6)], 5, 'the 红色 ball near the café\n')]
     for name, frames, n, lang in test_videos:
         video(test, name, frames, gt_lines(n), lang)
     if not defects:
         video(train, 'Tab_video', [f'{i:04d}.jpg' for i in range(0, 8)], gt_lines(8, '\t'),
               'the white dog\n')
-        return dict(train_videos=['Good_video', 'Tab_video'], train_lengths=[8, 8],
-                    test_videos=[v[0] for v in test_videos], test_lengths=[6, 5])
+        return dict(
+            train_videos=['Good_video', 'Tab_video'],
+            train_lengths=[8, 8],
+            test_videos=[v[0] for v in test_videos],
+            test_lengths=[6, 5])
     video(train, 'Few_rows', [f'{i:04d}.jpg' for i in range(0, 8)], gt_lines(6, '\t'),
           'the white dog\n')
     video(train, 'Extra_rows', [f'img_{i}.jpg' for i in range(1, 7)], gt_lines(8),
           'a man in black\n')
-    video(train, 'Empty_lang', [f'{i:05d}.jpg' for i in range(1, 9)], gt_lines(8, ' '),
-          '')
+    video(train, 'Empty_lang', [f'{i:05d}.jpg' for i in range(1, 9)], gt_lines(8, ' '), '')
     video(train, 'No_lang', [f'{i:05d}.jpg' for i in range(1, 9)], gt_lines(8), None)
     video(train, 'Empty_folder', [], gt_lines(8), 'nothing here\n')
     invalid = ('20,10,20,20\n0,0,0,0\nNaN,NaN,NaN,NaN\n20,10,-5,20\n'
                '60,40,30,30\n20,10,20,20\n21,10,20,20\n22,10,20,20\n')
-    video(train, 'Invalid_boxes', [f'{i:05d}.jpg' for i in range(1, 9)], invalid,
-          'the blue ball\n')
+    video(train, 'Invalid_boxes', [f'{i:05d}.jpg' for i in range(1, 9)], invalid, 'the blue ball\n')
     vdir = video(train, 'Non_utf8', [f'{i:05d}.jpg' for i in range(1, 9)], gt_lines(8),
                  'the caf\xe9 sign on the right\n', 'cp1252')
     write_text(osp.join(vdir, 'imgs', '00009.pn_error'), b'\x00garbage')
@@ -92,8 +92,10 @@ def make_tnl2k_tree(root, defects=True):
     write_text(osp.join(test, 'Test_video_1', 'imgs', '00003.jpg'), b'not a jpeg at all')
     return dict(
         # In the converter's (natural, case-insensitive) order.
-        train_videos=['Empty_lang', 'Extra_rows', 'Few_rows', 'Good_video',
-                      'Invalid_boxes', 'No_lang', 'Non_utf8'],
+        train_videos=[
+            'Empty_lang', 'Extra_rows', 'Few_rows', 'Good_video', 'Invalid_boxes', 'No_lang',
+            'Non_utf8'
+        ],
         train_lengths=[8, 6, 6, 8, 8, 8, 8],
         test_videos=[v[0] for v in test_videos],
         test_lengths=[6, 5],
@@ -117,8 +119,8 @@ def make_otb99_tree(root):
     for i in range(1, 9):
         write_img(osp.join(vids, 'Jogging', 'img', f'{i:04d}.jpg'))
     write_text(osp.join(vids, 'Jogging', 'groundtruth_rect.1.txt'), gt_lines(8, ' '))
-    write_text(osp.join(vids, 'Jogging', 'groundtruth_rect.2.txt'),
-               gt_lines(8, ',', box=(5, 5, 10, 30)))
+    write_text(
+        osp.join(vids, 'Jogging', 'groundtruth_rect.2.txt'), gt_lines(8, ',', box=(5, 5, 10, 30)))
     for i in range(1, 8):
         write_img(osp.join(vids, 'Human4', 'img', f'{i:04d}.jpg'))
     write_text(osp.join(vids, 'Human4', 'groundtruth_rect.1.txt'), '')
@@ -187,12 +189,14 @@ def make_got10k_tree(root):
         write_text(osp.join(v, 'absence.label'), '0\n' * 8)
         write_text(osp.join(v, 'cover.label'), '8\n' * 8)
         if cls:
-            write_text(osp.join(v, 'meta_info.ini'),
-                       f'[METAINFO]\nurl: x\nobject_class: {cls}\nmotion_class: walking\n')
-    write_info_file(osp.join(root, 'annotations', 'got10k_train_vot_infos.txt'), [
-        (f'train/GOT-10k_Train_00000{k}', f'train/GOT-10k_Train_00000{k}/groundtruth.txt',
-         1, 8) for k in (1, 2)
-    ], header=MMTRACK_INFO_HEADER)
+            write_text(
+                osp.join(v, 'meta_info.ini'),
+                f'[METAINFO]\nurl: x\nobject_class: {cls}\nmotion_class: walking\n')
+    write_info_file(
+        osp.join(root, 'annotations', 'got10k_train_vot_infos.txt'),
+        [(f'train/GOT-10k_Train_00000{k}', f'train/GOT-10k_Train_00000{k}/groundtruth.txt', 1, 8)
+         for k in (1, 2)],
+        header=MMTRACK_INFO_HEADER)
 
 
 def make_trackingnet_tree(root):
@@ -203,19 +207,22 @@ def make_trackingnet_tree(root):
     for i in range(8):
         write_img(osp.join(v, f'{i}.jpg'))
     write_text(osp.join(root, 'TRAIN_0', 'anno', 'vid_a.txt'), gt_lines(8))
-    write_info_file(osp.join(root, 'annotations', 'trackingnet_train_infos.txt'),
-                    [('TRAIN_0/frames/vid_a', 'TRAIN_0/anno/vid_a.txt', 0, 7)],
-                    header=MMTRACK_INFO_HEADER)
+    write_info_file(
+        osp.join(root, 'annotations', 'trackingnet_train_infos.txt'),
+        [('TRAIN_0/frames/vid_a', 'TRAIN_0/anno/vid_a.txt', 0, 7)],
+        header=MMTRACK_INFO_HEADER)
 
 
 def make_coco_tree(root):
     """COCO ``train2017/000001.jpg`` with ``annotations/instances_train2017.json``: one car
     and one crowd person (which the SOT dataset leaves out)."""
     write_img(osp.join(root, 'train2017', '000001.jpg'))
-    dump_json(osp.join(root, 'annotations', 'instances_train2017.json'), dict(
-        images=[dict(id=1, file_name='000001.jpg', height=IMG_H, width=IMG_W)],
-        annotations=[dict(id=1, image_id=1, category_id=3, bbox=[20, 10, 20, 20],
-                          area=400, iscrowd=0),
-                     dict(id=2, image_id=1, category_id=5, bbox=[1, 1, 10, 10],
-                          area=100, iscrowd=1)],
-        categories=[dict(id=3, name='car'), dict(id=5, name='person')]))
+    dump_json(
+        osp.join(root, 'annotations', 'instances_train2017.json'),
+        dict(
+            images=[dict(id=1, file_name='000001.jpg', height=IMG_H, width=IMG_W)],
+            annotations=[
+                dict(id=1, image_id=1, category_id=3, bbox=[20, 10, 20, 20], area=400, iscrowd=0),
+                dict(id=2, image_id=1, category_id=5, bbox=[1, 1, 10, 10], area=100, iscrowd=1)
+            ],
+            categories=[dict(id=3, name='car'), dict(id=5, name='person')]))

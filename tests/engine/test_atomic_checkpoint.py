@@ -94,8 +94,7 @@ def _before_train(hook, work_dir):
 
 
 def test_hook_saves_through_the_atomic_backend_unless_told_otherwise(tmp_path):
-    assert isinstance(_before_train(AtomicCheckpointHook(interval=1), tmp_path),
-                      AtomicLocalBackend)
+    assert isinstance(_before_train(AtomicCheckpointHook(interval=1), tmp_path), AtomicLocalBackend)
     explicit = AtomicCheckpointHook(interval=1, backend_args=dict(backend='local'))
     backend = _before_train(explicit, tmp_path)
     assert type(backend) is LocalBackend
@@ -115,8 +114,9 @@ def test_train_tool_switches_mmtracking_configs():
     from mmengine.registry import DefaultScope
     from mmengine.utils import get_installed_path
     from mmtrack.registry import HOOKS
-    stark = osp.join(get_installed_path('mmtrack'), '.mim', 'configs', 'sot', 'stark',
-                     'stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py')
+    stark = osp.join(
+        get_installed_path('mmtrack'), '.mim', 'configs', 'sot', 'stark',
+        'stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py')
     cfg = Config.fromfile(stark)
     assert cfg.default_hooks.checkpoint.type == 'CheckpointHook'
     interval = cfg.default_hooks.checkpoint.interval

@@ -9,8 +9,8 @@ import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from satracker.engine.checkpoint import (UntrustedCheckpointError, load_state_dict,
-                                         reset_trust, trust_checkpoints)
+from satracker.engine.checkpoint import (UntrustedCheckpointError, load_state_dict, reset_trust,
+                                         trust_checkpoints)
 
 sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools'))
 from tool_loading import load_tool  # noqa: E402
@@ -26,8 +26,12 @@ def _fresh_trust():
 def _training_checkpoint(path):
     """What mmengine's CheckpointHook writes: weights plus pickled Python objects."""
     ckpt = dict(
-        meta=dict(epoch=3, iter=30, seed=np.int64(7), mmengine_version='0.10.7',
-                  dataset_meta=dict(classes=None)),
+        meta=dict(
+            epoch=3,
+            iter=30,
+            seed=np.int64(7),
+            mmengine_version='0.10.7',
+            dataset_meta=dict(classes=None)),
         state_dict=dict(weight=torch.arange(4.0)),
         message_hub=dict(log_scalars=dict(loss=HistoryBuffer([1.0, 0.5], [1, 1]))),
         optimizer=dict(state={}, param_groups=[dict(lr=np.float64(1e-4))]))
@@ -88,8 +92,9 @@ def test_one_weights_loader_behind_the_three_names(tmp_path):
         with pytest.raises(UntrustedCheckpointError, match='publish_model.py'):
             load(untrusted)
     trust_checkpoints(trust_all=True)  # the one trust rule applies to all three
-    assert all(torch.equal(load(untrusted)['weight'], torch.arange(4.0))
-               for load in (load_weights_only, load_state_dict_file))
+    assert all(
+        torch.equal(load(untrusted)['weight'], torch.arange(4.0))
+        for load in (load_weights_only, load_state_dict_file))
 
 
 def test_missing_checkpoint_names_the_file(tmp_path):
@@ -109,8 +114,8 @@ def test_publish_model_writes_a_weights_only_checkpoint(tmp_path, repo_root, cap
     ckpt = torch.load(published, weights_only=True)
     assert set(ckpt) == {'state_dict', 'meta'}
     assert torch.equal(ckpt['state_dict']['weight'], torch.arange(4.0))
-    assert ckpt['meta'] == dict(epoch=3, iter=30, seed=7, mmengine_version='0.10.7',
-                                dataset_meta={})
+    assert ckpt['meta'] == dict(
+        epoch=3, iter=30, seed=7, mmengine_version='0.10.7', dataset_meta={})
 
 
 def test_publish_model_from_a_work_dir_without_hash(tmp_path, repo_root, capsys):

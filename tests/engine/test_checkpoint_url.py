@@ -45,8 +45,8 @@ def model_zoo(tmp_path, monkeypatch):
     handler = type('Handler', (_CountingHandler, ), {'gets': []})
     server = ThreadingHTTPServer(('127.0.0.1', 0),
                                  functools.partial(handler, directory=str(served)))
-    thread = threading.Thread(target=server.serve_forever, kwargs=dict(poll_interval=0.05),
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True)
     thread.start()
     watchdog = threading.Timer(60, server.shutdown)
     watchdog.daemon = True
@@ -119,8 +119,10 @@ def test_init_model_takes_a_url(model_zoo, repo_root):
     cfg = Config.fromfile(osp.join(repo_root, 'configs/_base_/models/satracker.py'))
     cfg.model = tiny_model_cfg(cfg.model.to_dict())
     model = init_model(cfg)
-    state = {k: torch.randn_like(v) if v.is_floating_point() else v
-             for k, v in model.state_dict().items()}
+    state = {
+        k: torch.randn_like(v) if v.is_floating_point() else v
+        for k, v in model.state_dict().items()
+    }
     torch.save({'state_dict': state}, served / 'satracker_tiny.pth')
     loaded = init_model(cfg, f'{root}/satracker_tiny.pth')
     for key, value in loaded.state_dict().items():

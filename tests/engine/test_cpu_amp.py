@@ -27,7 +27,7 @@ def test_trains_in_bf16_with_fp32_parameters():
     for _ in range(5):
         with wrapper.optim_context(model):
             out = model(x)
-        loss = ((out.float() - y) ** 2).mean()
+        loss = ((out.float() - y)**2).mean()
         wrapper.update_params(loss)
         losses.append(float(loss))
     assert seen == [torch.bfloat16] * 5  # the Linear really ran in bf16
@@ -42,13 +42,12 @@ def test_trains_in_bf16_with_fp32_parameters():
 
 def test_is_built_from_a_config_in_the_mmtrack_scope():
     init_default_scope('mmtrack')
-    wrapper = build_optim_wrapper(_tiny(), dict(type='CPUAmpOptimWrapper',
-                                                optimizer=dict(type='SGD', lr=0.1)))
+    wrapper = build_optim_wrapper(
+        _tiny(), dict(type='CPUAmpOptimWrapper', optimizer=dict(type='SGD', lr=0.1)))
     assert isinstance(wrapper, CPUAmpOptimWrapper) and isinstance(wrapper, OptimWrapper)
     assert wrapper.cast_dtype is torch.bfloat16
 
 
 def test_bad_dtype_is_named():
     with pytest.raises(ValueError, match='dtype="int8"'):
-        CPUAmpOptimWrapper(dtype='int8',
-                           optimizer=torch.optim.SGD(_tiny().parameters(), lr=0.1))
+        CPUAmpOptimWrapper(dtype='int8', optimizer=torch.optim.SGD(_tiny().parameters(), lr=0.1))

@@ -7,8 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from satracker.engine import (ResumeError, apply_resume, checkpoint_damage,
-                              select_resume_checkpoint)
+from satracker.engine import ResumeError, apply_resume, checkpoint_damage, select_resume_checkpoint
 from satracker.engine.resume import numbered_checkpoints
 
 
@@ -16,8 +15,14 @@ def _work_dir(tmp_path, epochs=(1, 2, 3)):
     work_dir = tmp_path / 'work'
     work_dir.mkdir()
     for epoch in epochs:
-        torch.save({'meta': {'epoch': epoch}, 'state_dict': {'w': torch.full((64, ), epoch)}},
-                   work_dir / f'epoch_{epoch}.pth')
+        torch.save({
+            'meta': {
+                'epoch': epoch
+            },
+            'state_dict': {
+                'w': torch.full((64, ), epoch)
+            }
+        }, work_dir / f'epoch_{epoch}.pth')
     (work_dir / 'last_checkpoint').write_text(str(work_dir / f'epoch_{epochs[-1]}.pth'))
     return str(work_dir)
 
@@ -65,21 +70,21 @@ def test_torn_last_checkpoint_falls_back_to_newest_intact(tmp_path, capsys):
     _truncate(osp.join(work_dir, 'epoch_3.pth'))
     assert select_resume_checkpoint(work_dir) == osp.join(work_dir, 'epoch_2.pth')
     out = capsys.readouterr()
-    assert f'"{work_dir}/epoch_3.pth" (named by last_checkpoint) is truncated' in (
-        out.out + out.err)
+    printed = out.out + out.err
+    assert f'"{work_dir}/epoch_3.pth" (named by last_checkpoint) is truncated' in printed
     # quiet when asked (the ranks other than 0)
-    assert select_resume_checkpoint(work_dir, verbose=False) == osp.join(
-        work_dir, 'epoch_2.pth')
+    assert select_resume_checkpoint(work_dir, verbose=False) == osp.join(work_dir, 'epoch_2.pth')
     assert 'epoch_3' not in ''.join(capsys.readouterr())
 
 
 def test_epoch_10_is_newer_than_epoch_9_and_empty_pointer_falls_back(tmp_path):
     work_dir = _work_dir(tmp_path, epochs=(9, 10))
     assert numbered_checkpoints(work_dir) == [
-        osp.join(work_dir, 'epoch_10.pth'), osp.join(work_dir, 'epoch_9.pth')]
+        osp.join(work_dir, 'epoch_10.pth'),
+        osp.join(work_dir, 'epoch_9.pth')
+    ]
     open(osp.join(work_dir, 'last_checkpoint'), 'w').close()  # killed while writing it
-    assert select_resume_checkpoint(work_dir, verbose=False) == osp.join(
-        work_dir, 'epoch_10.pth')
+    assert select_resume_checkpoint(work_dir, verbose=False) == osp.join(work_dir, 'epoch_10.pth')
 
 
 def test_nothing_intact_names_every_file(tmp_path):

@@ -18,8 +18,8 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from test_vl_sot_metric import GT_A, GT_B, PRED_A, PRED_B, _run, _video  # noqa: E402
 
 #: Written by VLSOTMetric at aee9bf8, before this module existed (tracker 'Fake', 2 videos).
-OLD = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'data',
-               'vl_sot_results_pre_redesign')
+OLD = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'data', 'vl_sot_results_pre_redesign')
 
 
 def test_folder_written_before_reads_back(tmp_path):
@@ -46,8 +46,10 @@ def test_folder_written_before_reads_back(tmp_path):
 
 def test_same_files_on_disk_as_before(tmp_path):
     out = tmp_path / 'results'
-    _run(VLSOTMetric(out_dir=str(out), tracker_name='Fake'),
-         [_video('car_1', 0, GT_A, PRED_A), _video('dog_2', 1, GT_B, PRED_B)])
+    _run(
+        VLSOTMetric(out_dir=str(out), tracker_name='Fake'),
+        [_video('car_1', 0, GT_A, PRED_A),
+         _video('dog_2', 1, GT_B, PRED_B)])
     for name in ('car_1.txt', 'dog_2.txt'):
         assert (out / name).read_bytes() == open(osp.join(OLD, name), 'rb').read()
     new = json.loads((out / RESULTS_JSON).read_text())
@@ -86,6 +88,9 @@ def test_datasets_name_videos_by_the_same_rule():
         def get_data_info(self, idx):
             return self.infos[idx]
 
-    ds = Fake([dict(video_path='LaSOT/airplane/airplane-1/img'), dict(video_path=''),
-               dict(video_path='OTB/Jogging/img', video_name='Jogging-2')])
+    ds = Fake([
+        dict(video_path='LaSOT/airplane/airplane-1/img'),
+        dict(video_path=''),
+        dict(video_path='OTB/Jogging/img', video_name='Jogging-2')
+    ])
     assert [ds.get_video_name(i) for i in range(3)] == ['airplane-1', '1', 'Jogging-2']

@@ -10,8 +10,8 @@ Conventions used in the hand computations (docs/evaluation.md, pytracking protoc
 import numpy as np
 import pytest
 
-from satracker.evaluation.functional import (calc_center_error, calc_iou_xywh,
-                                             eval_video_curves, vl_sot_eval)
+from satracker.evaluation.functional import (calc_center_error, calc_iou_xywh, eval_video_curves,
+                                             vl_sot_eval)
 
 PERFECT_AUC = 100.0 * 20 / 21  # 95.238...
 BOX = [10.0, 10.0, 20.0, 20.0]
@@ -61,8 +61,7 @@ def test_constant_offset():
     assert out['success'] == pytest.approx(100 * 12.8 / 21)
     assert out['precision'] == pytest.approx(100.0)
     assert out['norm_precision'] == pytest.approx(20.0)
-    np.testing.assert_allclose(out['video_success'][0],
-                               [1.0] * 11 + [0.2] * 9 + [0.0])
+    np.testing.assert_allclose(out['video_success'][0], [1.0] * 11 + [0.2] * 9 + [0.0])
     # precision curve: error 5 <= t from t = 5 px on
     np.testing.assert_allclose(out['video_precision'][0], [0.2] * 5 + [1.0] * 46)
     # normalised: 0.25 <= t from t = 0.25 on (k = 25; 0.25 is no float boundary issue here

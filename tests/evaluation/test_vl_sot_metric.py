@@ -29,8 +29,12 @@ def _video(name, video_id, gts, preds, visible=None, img_dir='imgs'):
                 pred_track_instances=dict(
                     bboxes=torch.tensor([_xyxy(preds[i])], dtype=torch.float32),
                     scores=torch.tensor([1.0])),
-                instances=[dict(bbox=np.array(_xyxy(gts[i]), dtype=np.float32),
-                                visible=visible[i], bbox_label=np.array(0))],
+                instances=[
+                    dict(
+                        bbox=np.array(_xyxy(gts[i]), dtype=np.float32),
+                        visible=visible[i],
+                        bbox_label=np.array(0))
+                ],
                 frame_id=i,
                 video_id=video_id,
                 video_length=n,
@@ -48,7 +52,7 @@ def _run(metric, videos):
 
 
 GT_A = [[10., 10, 20, 20]] * 5
-PRED_A = [[13., 14, 20, 20]] * 5          # offset (3, 4): see test_vl_sot_eval
+PRED_A = [[13., 14, 20, 20]] * 5  # offset (3, 4): see test_vl_sot_eval
 GT_B = [[50., 60, 40, 30], [52, 60, 40, 30], [54, 60, 40, 30], [56, 60, 40, 30]]
 PRED_B = [[0., 0, 5, 5], [52, 60, 40, 30], [200, 200, 40, 30], [56, 60, 40, 30]]
 
@@ -136,8 +140,8 @@ def test_invalid_gt_kept_raw():
 def test_tnl2k_official_protocol_option(tmp_path):
     gt = [[10., 10, 40, 40]] * 5
     pred = [[15., 10, 40, 40]] * 5
-    res = _run(VLSOTMetric(protocol='tnl2k_official', out_dir=str(tmp_path)),
-               [_video('v', 0, gt, pred)])
+    res = _run(
+        VLSOTMetric(protocol='tnl2k_official', out_dir=str(tmp_path)), [_video('v', 0, gt, pred)])
     assert res['vlsot/norm_precision'] == pytest.approx(100 * 40.6 / 51)
     assert json.loads((tmp_path / 'vl_sot_eval.json').read_text())['protocol'] == \
         'tnl2k_official'
@@ -170,14 +174,17 @@ def test_through_mmengine_evaluator_with_track_data_samples(tmp_path):
     from mmtrack.structures import TrackDataSample
 
     evaluator = Evaluator(VLSOTMetric(out_dir=str(tmp_path)))
-    for vid, (name, gts, preds) in enumerate([('car_1', GT_A, PRED_A),
-                                              ('dog_2', GT_B, PRED_B)]):
+    for vid, (name, gts, preds) in enumerate([('car_1', GT_A, PRED_A), ('dog_2', GT_B, PRED_B)]):
         for i, (gt, pred) in enumerate(zip(gts, preds)):
-            sample = TrackDataSample(metainfo=dict(
-                img_path=f'data/TNL2K/test/{name}/imgs/{i + 1:05d}.jpg', frame_id=i,
-                video_id=vid, video_length=len(gts), ori_shape=(240, 320),
-                instances=[dict(bbox=np.array(_xyxy(gt), np.float32), visible=True)],
-                text='the red car'))
+            sample = TrackDataSample(
+                metainfo=dict(
+                    img_path=f'data/TNL2K/test/{name}/imgs/{i + 1:05d}.jpg',
+                    frame_id=i,
+                    video_id=vid,
+                    video_length=len(gts),
+                    ori_shape=(240, 320),
+                    instances=[dict(bbox=np.array(_xyxy(gt), np.float32), visible=True)],
+                    text='the red car'))
             sample.gt_instances = InstanceData(bboxes=torch.tensor([_xyxy(gt)]))
             sample.pred_track_instances = InstanceData(
                 bboxes=torch.tensor([_xyxy(pred)]), scores=torch.tensor([1.0]))
@@ -185,4 +192,5 @@ def test_through_mmengine_evaluator_with_track_data_samples(tmp_path):
     res = evaluator.evaluate(9)
     assert res['vlsot/precision'] == pytest.approx(100 * (1 + 0.75) / 2)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        'car_1.txt', 'dog_2.txt', 'vl_sot_curves.npz', 'vl_sot_eval.json']
+        'car_1.txt', 'dog_2.txt', 'vl_sot_curves.npz', 'vl_sot_eval.json'
+    ]

@@ -31,14 +31,18 @@ VISIBLE = [True, True, False, True]
 
 def _sample(name, vid, i, gt, pred, visible=True, video_name=None, folder='imgs'):
     """A TrackDataSample of one test frame with its prediction (boxes x, y, w, h)."""
-    meta = dict(img_path=f'data/x/{name}/{folder}/{i + 1:05d}.jpg', frame_id=i, video_id=vid,
-                video_length=len(GT), ori_shape=(240, 320),
-                instances=[dict(bbox=np.array(_xyxy(gt), np.float32), visible=visible)])
+    meta = dict(
+        img_path=f'data/x/{name}/{folder}/{i + 1:05d}.jpg',
+        frame_id=i,
+        video_id=vid,
+        video_length=len(GT),
+        ori_shape=(240, 320),
+        instances=[dict(bbox=np.array(_xyxy(gt), np.float32), visible=visible)])
     if video_name is not None:
         meta['video_name'] = video_name
     sample = TrackDataSample(metainfo=meta)
-    sample.pred_track_instances = InstanceData(bboxes=torch.tensor([_xyxy(pred)]),
-                                               scores=torch.tensor([1.0]))
+    sample.pred_track_instances = InstanceData(
+        bboxes=torch.tensor([_xyxy(pred)]), scores=torch.tensor([1.0]))
     return sample
 
 
@@ -57,8 +61,10 @@ def _evaluate(evaluator, videos):
 
 def test_sotmetric_options_map():
     """A perfect tracker: only_eval_visible makes the not-visible frame 2 a miss."""
-    by_option = _evaluate(Evaluator(VLSOTMetric(
-        metric='OPE', metric_options=dict(only_eval_visible=True, dataset_type='lasot'))),
+    by_option = _evaluate(
+        Evaluator(
+            VLSOTMetric(
+                metric='OPE', metric_options=dict(only_eval_visible=True, dataset_type='lasot'))),
         [('v', None, GT, GT)])
     by_name = _evaluate(Evaluator(VLSOTMetric(use_visibility=True)), [('v', None, GT, GT)])
     plain = _evaluate(Evaluator(VLSOTMetric(metric=['OPE'])), [('v', None, GT, GT)])
@@ -82,8 +88,8 @@ def test_bad_sotmetric_options_are_named(kwargs, match):
 
 def test_mmtracking_lasot_evaluator_with_the_type_swapped():
     """What the issue reported: MMTracking's config evaluator + VLSOTMetric failed."""
-    path = osp.join(get_installed_path('mmtrack'), '.mim', 'configs', '_base_', 'datasets',
-                    'lasot.py')
+    path = osp.join(
+        get_installed_path('mmtrack'), '.mim', 'configs', '_base_', 'datasets', 'lasot.py')
     evaluator_cfg = Config.fromfile(path).test_evaluator
     assert evaluator_cfg.type == 'SOTMetric' and evaluator_cfg.metric_options
     evaluator_cfg.type = 'VLSOTMetric'
@@ -98,16 +104,20 @@ def test_beside_sotmetric_in_one_evaluator():
     with DefaultScope.overwrite_default_scope('mmtrack'):
         sot = METRICS.build(dict(type='SOTMetric', metric_options=dict(only_eval_visible=False)))
     res = _evaluate(Evaluator([sot, VLSOTMetric()]), [('v', None, GT, PRED)])
-    assert set(res) == {'sot/success', 'sot/norm_precision', 'sot/precision',
-                        'vlsot/success', 'vlsot/norm_precision', 'vlsot/precision'}
+    assert set(res) == {
+        'sot/success', 'sot/norm_precision', 'sot/precision', 'vlsot/success',
+        'vlsot/norm_precision', 'vlsot/precision'
+    }
     assert res['vlsot/precision'] == pytest.approx(75.0)
     assert res['sot/precision'] == pytest.approx(75.0)
 
 
 def test_after_eval_options_and_saved_track_res_path(tmp_path):
     track_dir, res_file = tmp_path / 'tracked', tmp_path / 'eval' / 'curves.json'
-    metric = VLSOTMetric(saved_track_res_path=str(track_dir), options_after_eval=dict(
-        saved_eval_res_file=str(res_file), tracker_name='T', eval_show_video_indices=-1))
+    metric = VLSOTMetric(
+        saved_track_res_path=str(track_dir),
+        options_after_eval=dict(
+            saved_eval_res_file=str(res_file), tracker_name='T', eval_show_video_indices=-1))
     res = _evaluate(Evaluator(metric), [('car', None, GT, PRED), ('dog', None, GT, GT)])
     np.testing.assert_allclose(load_boxes_txt(track_dir / 'car.txt'), PRED)
     np.testing.assert_allclose(load_boxes_txt(track_dir / 'dog.txt'), GT)
@@ -121,8 +131,10 @@ def test_after_eval_options_and_saved_track_res_path(tmp_path):
 
 
 def test_format_only_got10k_layout(tmp_path):
-    metric = VLSOTMetric(format_only=True, outfile_prefix=str(tmp_path / 'got'),
-                         metric_options=dict(dataset_type='got10k'))
+    metric = VLSOTMetric(
+        format_only=True,
+        outfile_prefix=str(tmp_path / 'got'),
+        metric_options=dict(dataset_type='got10k'))
     assert _evaluate(Evaluator(metric), [('GOT-10k_Test_000001', None, GT, PRED)]) == {}
     video = tmp_path / 'got' / 'GOT-10k_Test_000001'
     np.testing.assert_allclose(load_boxes_txt(video / 'GOT-10k_Test_000001_001.txt'), PRED)
@@ -140,8 +152,11 @@ def test_videos_sharing_a_folder_without_names_get_numbered_files(tmp_path):
     """MMTracking's OTB100Dataset gives no name: Jogging-1/-2 both derive 'Jogging'."""
     other = [[5., 5, 10, 30]] * 4
     with pytest.warns(UserWarning, match='Jogging -> Jogging-1, Jogging -> Jogging-2'):
-        _evaluate(Evaluator(VLSOTMetric(out_dir=str(tmp_path))),
-                  [('Jogging', None, GT, GT), ('Jogging', None, other, other)])
+        _evaluate(
+            Evaluator(VLSOTMetric(out_dir=str(tmp_path))), [
+                ('Jogging', None, GT, GT),
+                ('Jogging', None, other, other),
+            ])
     np.testing.assert_allclose(load_boxes_txt(tmp_path / 'Jogging-1.txt'), GT)
     np.testing.assert_allclose(load_boxes_txt(tmp_path / 'Jogging-2.txt'), other)
     assert not (tmp_path / 'Jogging.txt').exists()
@@ -167,10 +182,15 @@ def test_otb99_lang_jogging_1_and_2_in_one_split_give_two_files(tmp_path):
         f.write('\n'.join([lines[0]] + rows))
     with DefaultScope.overwrite_default_scope('mmtrack'):
         ds = OTB99LangDataset(
-            data_root=root, ann_file=info, data_prefix=dict(img_path=''), test_mode=True,
-            pipeline=[dict(type='LoadTrackImageFromFile'),
-                      dict(type='LoadTrackAnnotations', with_instance_id=False),
-                      dict(type='PackVLTrackInputs', pack_single_img=True)])
+            data_root=root,
+            ann_file=info,
+            data_prefix=dict(img_path=''),
+            test_mode=True,
+            pipeline=[
+                dict(type='LoadTrackImageFromFile'),
+                dict(type='LoadTrackAnnotations', with_instance_id=False),
+                dict(type='PackVLTrackInputs', pack_single_img=True)
+            ])
     out_dir = tmp_path / 'results'
     evaluator = Evaluator(VLSOTMetric(out_dir=str(out_dir)))
     gts = {}
@@ -179,9 +199,10 @@ def test_otb99_lang_jogging_1_and_2_in_one_split_give_two_files(tmp_path):
             sample = ds.prepare_data((video_idx, frame_idx))['data_samples']
             gt = sample.metainfo['instances'][0]['bbox']
             sample.pred_track_instances = InstanceData(  # a perfect tracker
-                bboxes=torch.tensor(np.asarray(gt)[None]), scores=torch.tensor([1.0]))
-            gts.setdefault(sample.metainfo['video_name'], []).append(
-                [gt[0], gt[1], gt[2] - gt[0], gt[3] - gt[1]])
+                bboxes=torch.tensor(np.asarray(gt)[None]),
+                scores=torch.tensor([1.0]))
+            gts.setdefault(sample.metainfo['video_name'],
+                           []).append([gt[0], gt[1], gt[2] - gt[0], gt[3] - gt[1]])
             evaluator.process([sample], dict(inputs=None))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')

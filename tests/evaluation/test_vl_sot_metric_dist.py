@@ -69,14 +69,18 @@ def test_two_cpu_processes_match_one(tmp_path):
     env = dict(os.environ)
     env['PYTHONPATH'] = osp.join(repo, 'projects') + os.pathsep + env.get('PYTHONPATH', '')
     env['OMP_NUM_THREADS'] = '1'
-    cmd = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
-           '--master_port', '29617', str(script), str(tmp_path / 'out'), str(tmp_path / 'res')]
-    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=600)
+    cmd = [
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2', '--master_port',
+        '29617',
+        str(script),
+        str(tmp_path / 'out'),
+        str(tmp_path / 'res')
+    ]
+    done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     two = [json.loads((tmp_path / f'res.{r}').read_text()) for r in range(2)]
-    assert two[0] == two[1] == one                 # every rank gets rank 0's numbers
+    assert two[0] == two[1] == one  # every rank gets rank 0's numbers
     assert set(one) == {'vlsot/success', 'vlsot/norm_precision', 'vlsot/precision'}
-    assert sorted(os.listdir(tmp_path / 'out')) == sorted(
-        [f'video_{v}.txt' for v in range(5)] + ['vl_sot_curves.npz', 'vl_sot_eval.json'])
+    written = [f'video_{v}.txt' for v in range(5)] + ['vl_sot_curves.npz', 'vl_sot_eval.json']
+    assert sorted(os.listdir(tmp_path / 'out')) == sorted(written)
     assert np.isfinite(list(one.values())).all()

@@ -13,8 +13,8 @@ from mmengine.registry import init_default_scope
 
 import satracker  # noqa: F401  (registration)
 
-FIXTURE = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'data',
-                   'tiny_satracker_pre_redesign.pth')
+FIXTURE = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'data', 'tiny_satracker_pre_redesign.pth')
 
 
 def test_pre_redesign_checkpoint_loads_strictly_and_gives_the_same_outputs():
@@ -33,5 +33,5 @@ def test_pre_redesign_checkpoint_loads_strictly_and_gives_the_same_outputs():
                                             inputs['text_mask']))
     for key, ref in saved['outputs'].items():
         torch.testing.assert_close(out[key], ref, atol=1e-6, rtol=0)
-    torch.testing.assert_close(cached['search_feat'], saved['outputs']['search_feat'],
-                               atol=1e-5, rtol=0)
+    torch.testing.assert_close(
+        cached['search_feat'], saved['outputs']['search_feat'], atol=1e-5, rtol=0)

@@ -31,8 +31,10 @@ def test_offline_builder_is_seeded_tiny_and_leaves_the_config_alone():
 
 
 def test_offline_cfg_keeps_the_minilm_package_and_drops_missing_directories(tmp_path):
-    cfg = dict(backbone=dict(text_encoder=dict(pretrained=MINILM_PACKAGE),
-                             init_cfg=dict(type='Pretrained', checkpoint='x.pth')))
+    cfg = dict(
+        backbone=dict(
+            text_encoder=dict(pretrained=MINILM_PACKAGE),
+            init_cfg=dict(type='Pretrained', checkpoint='x.pth')))
     assert testing.offline_model_cfg(cfg)['backbone']['text_encoder']['pretrained'] == \
         MINILM_PACKAGE
     cfg['backbone']['text_encoder']['pretrained'] = str(tmp_path / 'missing')
@@ -65,5 +67,5 @@ def test_old_modules_warn_and_re_export(old, new, monkeypatch):
     with pytest.warns(FutureWarning, match=new):
         module = importlib.import_module(old)
     new_module = importlib.import_module(new)
-    assert module.__all__ and all(getattr(module, n) is getattr(new_module, n)
-                                  for n in module.__all__)
+    assert module.__all__ and all(
+        getattr(module, n) is getattr(new_module, n) for n in module.__all__)

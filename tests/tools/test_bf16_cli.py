@@ -14,14 +14,16 @@ STARK_DEMO = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='checks the CPU-only selection')
-def test_train_amp_on_cpu_trains_with_the_cpu_amp_wrapper(repo_root, tmp_path, monkeypatch,
-                                                          capsys):
+def test_train_amp_on_cpu_trains_with_the_cpu_amp_wrapper(repo_root, tmp_path, monkeypatch, capsys):
     from satracker.engine import CPUAmpOptimWrapper
     data = str(tmp_path / 'data')
     subprocess.run([
         sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', data,
         '--train-videos', '2', '--test-videos', '3', '--frames', '16', '--seed', '3'
-    ], cwd=repo_root, check=True, capture_output=True)
+    ],
+                   cwd=repo_root,
+                   check=True,
+                   capture_output=True)
     train = load_tool(repo_root, 'tools/train.py')
     runners = []
     from_cfg = train.Runner.from_cfg
@@ -33,12 +35,12 @@ def test_train_amp_on_cpu_trains_with_the_cpu_amp_wrapper(repo_root, tmp_path, m
     monkeypatch.setattr(train.Runner, 'from_cfg', spy)
     monkeypatch.chdir(repo_root)
     train.main([
-        SATRACKER_DEMO, '--amp', '--work-dir', str(tmp_path / 'work'), '--cfg-options',
-        f'train_dataloader.dataset.data_root={data}/', 'train_cfg.max_epochs=1',
-        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'train_dataloader.sampler.samples_per_epoch=4', 'custom_hooks=[]',
-        'default_hooks.checkpoint.interval=100', 'default_hooks.logger.interval=1'
+        SATRACKER_DEMO, '--amp', '--work-dir',
+        str(tmp_path / 'work'), '--cfg-options', f'train_dataloader.dataset.data_root={data}/',
+        'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False', 'train_dataloader.sampler.samples_per_epoch=4',
+        'custom_hooks=[]', 'default_hooks.checkpoint.interval=100',
+        'default_hooks.logger.interval=1'
     ])
     assert '--amp without CUDA: CPUAmpOptimWrapper' in capsys.readouterr().out
     runner = runners[0]
@@ -65,8 +67,8 @@ def test_test_bf16_sets_the_precision_and_refuses_other_trackers(repo_root, monk
 
 
 def test_demo_bf16_tracks_in_bf16(repo_root, tmp_path, monkeypatch):
-    import numpy as np
     import cv2
+    import numpy as np
     demo = load_tool(repo_root, 'tools/demo.py')
     frames = tmp_path / 'frames'
     frames.mkdir()
@@ -84,9 +86,11 @@ def test_demo_bf16_tracks_in_bf16(repo_root, tmp_path, monkeypatch):
         dtypes.append(self._amp_dtype)
 
     monkeypatch.setattr(SATracker, 'init', spy)
-    boxes = demo.main([str(frames), '--text', 'the red square', '--bbox', '40,30,30,30',
-                       '--config', osp.join(repo_root, SATRACKER_DEMO), '--bf16',
-                       '--out', str(tmp_path / 'out') + '/'])
+    boxes = demo.main([
+        str(frames), '--text', 'the red square', '--bbox', '40,30,30,30', '--config',
+        osp.join(repo_root, SATRACKER_DEMO), '--bf16', '--out',
+        str(tmp_path / 'out') + '/'
+    ])
     assert len(boxes) == 3
     from satracker.models.trackers.satracker import bf16_supported
     assert dtypes == [torch.bfloat16 if bf16_supported('cpu') else None]
@@ -94,9 +98,11 @@ def test_demo_bf16_tracks_in_bf16(repo_root, tmp_path, monkeypatch):
 
 def test_benchmark_speed_bf16_times_both_precisions_side_by_side(repo_root):
     bench = load_tool(repo_root, 'tools/analysis_tools/benchmark_speed.py')
-    result = bench.main([osp.join(repo_root, 'configs/_base_/models/satracker.py'), '--tiny',
-                         '--bf16', '--no-uncached', '--frames', '3', '--warmup', '0',
-                         '--img-size', '120', '160', '--baseline', 'none'])
+    result = bench.main([
+        osp.join(repo_root,
+                 'configs/_base_/models/satracker.py'), '--tiny', '--bf16', '--no-uncached',
+        '--frames', '3', '--warmup', '0', '--img-size', '120', '160', '--baseline', 'none'
+    ])
     assert result['satracker_cached']['frames_timed'] == 2
     assert result['satracker_cached_bf16']['frames_timed'] == 2
     assert 'satracker_uncached' not in result

@@ -27,9 +27,11 @@ from tool_loading import load_tool
 HERE = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(osp.dirname(HERE))
 sys.path.insert(0, osp.join(REPO, 'tests', 'datasets'))
-from vl_data_fixtures import (make_coco_tree, make_got10k_tree,  # noqa: E402
-                              make_lasot_tree, make_otb99_tree,
-                              make_tnl2k_tree, make_trackingnet_tree)
+# yapf: disable  (isort wraps this import; yapf would move the noqa comment)
+from vl_data_fixtures import (make_coco_tree, make_got10k_tree, make_lasot_tree,  # noqa: E402
+                              make_otb99_tree, make_tnl2k_tree, make_trackingnet_tree)
+
+# yapf: enable
 
 PHASE1 = osp.join(REPO, 'configs', 'satracker',
                   'satracker_cvt21-bert_2xb8-500e_got10k-lasot-trackingnet-coco_phase1.py')
@@ -71,8 +73,7 @@ def _own_peak_rss_gb():
 
 def _run(cmd, cwd, timeout=600):
     env = dict(os.environ, PYTHONPATH=osp.join(REPO, 'projects'))
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     return done.returncode, done.stdout + done.stderr
 
 
@@ -112,8 +113,10 @@ def _data(root):
     """Each release's layout with its info files (converters of docs/dataset_prepare.md)."""
     from satracker_data.converters import (gen_lasot_lang_infos, gen_otb99_lang_infos,
                                            gen_tnl2k_infos)
-    roots = {k: osp.join(root, k) for k in
-             ('TNL2K', 'OTB99-Lang', 'LaSOT', 'GOT10k', 'TrackingNet', 'coco')}
+    roots = {
+        k: osp.join(root, k)
+        for k in ('TNL2K', 'OTB99-Lang', 'LaSOT', 'GOT10k', 'TrackingNet', 'coco')
+    }
     tnl2k = make_tnl2k_tree(roots['TNL2K'], defects=False)
     make_otb99_tree(roots['OTB99-Lang'])
     make_lasot_tree(roots['LaSOT'])
@@ -122,19 +125,19 @@ def _data(root):
     make_coco_tree(roots['coco'])
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # the defects of the OTB / LaSOT fakes
-        gen_tnl2k_infos(roots['TNL2K'], osp.join(roots['TNL2K'], 'annotations'),
-                        progress=False)
-        gen_otb99_lang_infos(roots['OTB99-Lang'],
-                             osp.join(roots['OTB99-Lang'], 'annotations'), progress=False)
-        gen_lasot_lang_infos(osp.join(roots['LaSOT'], 'LaSOTBenchmark'),
-                             osp.join(roots['LaSOT'], 'annotations'), progress=False)
+        gen_tnl2k_infos(roots['TNL2K'], osp.join(roots['TNL2K'], 'annotations'), progress=False)
+        gen_otb99_lang_infos(
+            roots['OTB99-Lang'], osp.join(roots['OTB99-Lang'], 'annotations'), progress=False)
+        gen_lasot_lang_infos(
+            osp.join(roots['LaSOT'], 'LaSOTBenchmark'),
+            osp.join(roots['LaSOT'], 'annotations'),
+            progress=False)
     return roots, tnl2k
 
 
 # --------------------------------------------------------------------------- checks
 def _state_dict(checkpoint):
-    return torch.load(checkpoint, map_location='cpu', mmap=True,
-                      weights_only=False)['state_dict']
+    return torch.load(checkpoint, map_location='cpu', mmap=True, weights_only=False)['state_dict']
 
 
 def _losses(work_dir):
@@ -142,8 +145,7 @@ def _losses(work_dir):
     (run, ) = [d for d in os.listdir(work_dir) if osp.isdir(osp.join(work_dir, d, 'vis_data'))]
     with open(osp.join(work_dir, run, 'vis_data', 'scalars.json')) as f:
         records = [json.loads(line) for line in f]
-    return [{k: v for k, v in r.items() if k.startswith('loss')} for r in records
-            if 'loss' in r]
+    return [{k: v for k, v in r.items() if k.startswith('loss')} for r in records if 'loss' in r]
 
 
 def _assert_paper_size(state):
@@ -152,18 +154,26 @@ def _assert_paper_size(state):
     # CvT-21: stage widths 64/192/384, depths 1/4/16.
     for stage, width, depth in ((0, 64, 1), (1, 192, 4), (2, 384, 16)):
         assert state[f'backbone.stages.{stage}.cte.proj.weight'].shape[0] == width
-        blocks = {int(m.group(1)) for k in state
-                  for m in [re.match(rf'backbone\.stages\.{stage}\.blocks\.(\d+)\.', k)] if m}
+        blocks = {
+            int(m.group(1))
+            for k in state
+            for m in [re.match(rf'backbone\.stages\.{stage}\.blocks\.(\d+)\.', k)] if m
+        }
         assert blocks == set(range(depth)), (stage, sorted(blocks))
     # BERT-base: hidden 768, 12 layers, bert-base-uncased's vocabulary.
     word = [v for k, v in state.items() if k.endswith('word_embeddings.weight')]
     assert len(word) == 1 and tuple(word[0].shape) == (30522, 768)
-    layers = {int(m.group(1)) for k in state
-              for m in [re.match(r'backbone\.text_encoder\..*layer\.(\d+)\.', k)] if m}
+    layers = {
+        int(m.group(1))
+        for k in state
+        for m in [re.match(r'backbone\.text_encoder\..*layer\.(\d+)\.', k)] if m
+    }
     assert layers == set(range(12)), sorted(layers)
     # Corner head on the 384-wide search features.
-    head_in = [v.shape[1] for k, v in state.items()
-               if k.startswith('head.') and k.endswith('weight') and v.dim() == 4]
+    head_in = [
+        v.shape[1] for k, v in state.items()
+        if k.startswith('head.') and k.endswith('weight') and v.dim() == 4
+    ]
     assert head_in and 384 in head_in, head_in
 
 
@@ -187,10 +197,10 @@ def test_paper_size_phase1_then_phase2_train_and_test(tmp_path, capsys):
     p1_dir = str(tmp_path / 'phase1')
     train_roots = [roots[k] for k in ('GOT10k', 'LaSOT', 'TrackingNet', 'coco')]
     out1, sum1, t1 = _check_setup([
-        PHASE1, '--iters', '2', '--test-frames', '3', '--work-dir', p1_dir, '--cfg-options',
-        *[f'train_dataloader.dataset.datasets.{i}.data_root={r}'
-          for i, r in enumerate(train_roots)],
-        f'test_dataloader.dataset.data_root={roots["LaSOT"]}',
+        PHASE1, '--iters', '2', '--test-frames', '3', '--work-dir', p1_dir, '--cfg-options', *[
+            f'train_dataloader.dataset.datasets.{i}.data_root={r}'
+            for i, r in enumerate(train_roots)
+        ], f'test_dataloader.dataset.data_root={roots["LaSOT"]}',
         f'model.backbone.text_encoder.pretrained={bert}',
         f'model.backbone.init_cfg.checkpoint={cvt_file}'
     ], capsys)
@@ -200,9 +210,13 @@ def test_paper_size_phase1_then_phase2_train_and_test(tmp_path, capsys):
     p1_state = _state_dict(p1_ckpt)
     _assert_paper_size(p1_state)
     # The CvT-21 file was loaded (2 steps at lr 1e-5 move a weight by ~2e-5 at most).
-    _assert_close(p1_state, {f'backbone.{k}': v for k, v in cvt.items()},
-                  [f'backbone.stages.{s}.cte.proj.weight' for s in range(3)]
-                  + ['backbone.stages.2.blocks.15.attn.proj_q.weight'], atol=1e-3)
+    _assert_close(
+        p1_state, {
+            f'backbone.{k}': v
+            for k, v in cvt.items()
+        }, [f'backbone.stages.{s}.cte.proj.weight'
+            for s in range(3)] + ['backbone.stages.2.blocks.15.attn.proj_q.weight'],
+        atol=1e-3)
     p1_losses = _losses(osp.join(p1_dir, 'train'))
     assert len(p1_losses) == 2  # one record per iteration
     assert all(math.isfinite(v) for r in p1_losses for v in r.values()), p1_losses
@@ -216,8 +230,8 @@ def test_paper_size_phase1_then_phase2_train_and_test(tmp_path, capsys):
     from satracker.engine.checkpoint import reset_trust
     try:
         _tool('tools/misc/publish_model.py').main(
-            [p1_ckpt, str(tmp_path / 'pretrained' / 'satracker_phase1.pth'),
-             '--trust-checkpoint'])
+            [p1_ckpt,
+             str(tmp_path / 'pretrained' / 'satracker_phase1.pth'), '--trust-checkpoint'])
     finally:
         reset_trust()  # the flag trusts every checkpoint of this process
     published = re.search(r'Published (\S+\.pth)', capsys.readouterr().out).group(1)
@@ -227,11 +241,11 @@ def test_paper_size_phase1_then_phase2_train_and_test(tmp_path, capsys):
     p2_dir = str(tmp_path / 'phase2')
     train_roots = [roots[k] for k in ('TNL2K', 'OTB99-Lang', 'LaSOT')]
     out2, sum2, t2 = _check_setup([
-        PHASE2, '--iters', '2', '--test-videos', '2', '--test-frames', '3', '--work-dir',
-        p2_dir, '--cfg-options',
-        *[f'train_dataloader.dataset.datasets.{i}.data_root={r}'
-          for i, r in enumerate(train_roots)],
-        f'test_dataloader.dataset.data_root={roots["TNL2K"]}',
+        PHASE2, '--iters', '2', '--test-videos', '2', '--test-frames', '3', '--work-dir', p2_dir,
+        '--cfg-options', *[
+            f'train_dataloader.dataset.datasets.{i}.data_root={r}'
+            for i, r in enumerate(train_roots)
+        ], f'test_dataloader.dataset.data_root={roots["TNL2K"]}',
         f'model.backbone.text_encoder.pretrained={bert}', f'load_from={published}'
     ], capsys)
     assert 'check_setup: OK' in out2
@@ -242,8 +256,7 @@ def test_paper_size_phase1_then_phase2_train_and_test(tmp_path, capsys):
     _assert_paper_size(p2_state)
     # Phase 2 starts from phase 1 (2 steps at lr <= 1e-4 move a weight by ~2e-4 at most).
     head_keys = [k for k in p1_state if k.startswith('head.') and k.endswith('weight')]
-    _assert_close(p2_state, p1_state, head_keys + ['backbone.stages.2.cte.proj.weight'],
-                  atol=2e-3)
+    _assert_close(p2_state, p1_state, head_keys + ['backbone.stages.2.cte.proj.weight'], atol=2e-3)
     p2_losses = _losses(osp.join(p2_dir, 'train'))
     assert len(p2_losses) == 2
     assert all(math.isfinite(v) for r in p2_losses for v in r.values()), p2_losses
@@ -273,11 +286,15 @@ def test_check_setup_names_missing_files_without_traceback(tmp_path):
     """Missing data and weights stop the tool before training, all listed, exit status 2
     (that of tools/train.py's check)."""
     missing = str(tmp_path / 'nowhere')
-    rc, out = _run([  # from tmp_path: the config's relative data/... paths are not there
-        sys.executable, CHECK_SETUP, PHASE2, '--work-dir', str(tmp_path / 'w'),
-        '--cfg-options', f'train_dataloader.dataset.datasets.0.data_root={missing}',
-        f'model.backbone.text_encoder.pretrained={missing}/bert', f'load_from={missing}.pth'
-    ], cwd=str(tmp_path), timeout=300)
+    rc, out = _run(
+        [  # from tmp_path: the config's relative data/... paths are not there
+            sys.executable, CHECK_SETUP, PHASE2, '--work-dir',
+            str(tmp_path / 'w'), '--cfg-options',
+            f'train_dataloader.dataset.datasets.0.data_root={missing}',
+            f'model.backbone.text_encoder.pretrained={missing}/bert', f'load_from={missing}.pth'
+        ],
+        cwd=str(tmp_path),
+        timeout=300)
     assert rc == 2, out
     assert 'Traceback' not in out, out
     lines = [ln.strip() for ln in out.splitlines()]

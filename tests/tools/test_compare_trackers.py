@@ -9,12 +9,12 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from tool_loading import load_tool
 
 from satracker.evaluation.functional import vl_sot_eval
 from satracker.evaluation.metrics import VLSOTMetric
 from satracker.evaluation.plots import format_results_table, plot_all
 from satracker.evaluation.result_files import load_tracker_result, write_boxes_txt
-from tool_loading import load_tool
 
 BOX = [10., 10, 20, 20]
 
@@ -39,11 +39,15 @@ def _metric_dir(tmp_path, name, preds, gts):
         for i in range(n):
             x, y, w, h = preds[video][i]
             gx, gy, gw, gh = gt[i]
-            metric.process({}, [dict(
-                pred_track_instances=dict(bboxes=np.array([[x, y, x + w, y + h]])),
-                instances=[dict(bbox=np.array([gx, gy, gx + gw, gy + gh]), visible=True)],
-                frame_id=i, video_id=vid, video_length=n,
-                img_path=f'data/x/{video}/imgs/{i:05d}.jpg')])
+            metric.process({}, [
+                dict(
+                    pred_track_instances=dict(bboxes=np.array([[x, y, x + w, y + h]])),
+                    instances=[dict(bbox=np.array([gx, gy, gx + gw, gy + gh]), visible=True)],
+                    frame_id=i,
+                    video_id=vid,
+                    video_length=n,
+                    img_path=f'data/x/{video}/imgs/{i:05d}.jpg')
+            ])
     metric.evaluate(1)
     return str(out)
 
@@ -91,8 +95,12 @@ def test_gt_dir_rescoring_matches_the_function(tmp_path, repo_root, capsys):
     (absent / 'car_1.txt').write_text('0\n0\n0\n0\n0\n')
     (absent / 'dog_2.txt').write_text('0\n1\n1\n1\n')
     tool = _load_tool(repo_root)
-    tool.main([str(res_dir), '--gt-dir', str(gt_dir), '--absent-dir', str(absent), '--out',
-               str(tmp_path / 'cmp'), '--protocol', 'tnl2k_official'])
+    tool.main([
+        str(res_dir), '--gt-dir',
+        str(gt_dir), '--absent-dir',
+        str(absent), '--out',
+        str(tmp_path / 'cmp'), '--protocol', 'tnl2k_official'
+    ])
     printed = capsys.readouterr().out
     assert 'ms/frame' not in printed.splitlines()[0]
     assert 'raw_results' in printed
@@ -126,6 +134,10 @@ def test_cli_help(repo_root):
     env = dict(os.environ)
     env['PYTHONPATH'] = osp.join(repo_root, 'projects') + os.pathsep + env.get('PYTHONPATH', '')
     done = subprocess.run([sys.executable, 'tools/analysis_tools/compare_trackers.py', '--help'],
-                          cwd=repo_root, capture_output=True, text=True, timeout=300, env=env)
+                          cwd=repo_root,
+                          capture_output=True,
+                          text=True,
+                          timeout=300,
+                          env=env)
     assert done.returncode == 0, done.stderr
     assert '--gt-dir' in done.stdout and '--names' in done.stdout

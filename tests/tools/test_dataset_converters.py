@@ -32,9 +32,10 @@ def _run(tool, argv, capsys):
     return out
 
 
-@pytest.mark.parametrize('rel', ['tnl2k/gen_tnl2k_infos.py',
-                                 'otb99_lang/gen_otb99_lang_infos.py',
-                                 'lasot/gen_lasot_lang_infos.py', 'make_synthetic_vl.py'])
+@pytest.mark.parametrize('rel', [
+    'tnl2k/gen_tnl2k_infos.py', 'otb99_lang/gen_otb99_lang_infos.py',
+    'lasot/gen_lasot_lang_infos.py', 'make_synthetic_vl.py'
+])
 def test_help(rel, capsys):
     with pytest.raises(SystemExit) as e:
         _tool(rel).main(['--help'])
@@ -46,8 +47,9 @@ def test_help(rel, capsys):
 def test_tnl2k_cli(tmp_path, capsys):
     root = str(tmp_path / 'TNL2K')
     expect = make_tnl2k_tree(root)
-    out = _run(_tool('tnl2k/gen_tnl2k_infos.py'),
-               ['-i', root, '-o', osp.join(root, 'annotations'), '--check-images'], capsys)
+    out = _run(
+        _tool('tnl2k/gen_tnl2k_infos.py'),
+        ['-i', root, '-o', osp.join(root, 'annotations'), '--check-images'], capsys)
     assert 'train: 7 videos' in out and '1 skipped' in out
     assert 'test: 2 videos' in out and '1 unreadable images' in out
     assert osp.isfile(osp.join(root, 'annotations', 'tnl2k_train_frames.json'))
@@ -58,17 +60,19 @@ def test_tnl2k_cli(tmp_path, capsys):
 def test_tnl2k_cli_split_dirs(tmp_path, capsys):
     root = str(tmp_path / 'TNL2K')
     make_tnl2k_tree(root)
-    out = _run(_tool('tnl2k/gen_tnl2k_infos.py'),
-               ['-i', root, '-o', str(tmp_path / 'ann'), '--split', 'test',
-                '--test-dir', 'train'], capsys)
+    out = _run(
+        _tool('tnl2k/gen_tnl2k_infos.py'),
+        ['-i', root, '-o',
+         str(tmp_path / 'ann'), '--split', 'test', '--test-dir', 'train'], capsys)
     assert 'test: 7 videos' in out
 
 
 def test_otb99_cli(tmp_path, capsys):
     root = str(tmp_path / 'OTB99-Lang')
     make_otb99_tree(root)
-    out = _run(_tool('otb99_lang/gen_otb99_lang_infos.py'),
-               ['-i', root, '-o', osp.join(root, 'annotations'), '--check-images'], capsys)
+    out = _run(
+        _tool('otb99_lang/gen_otb99_lang_infos.py'),
+        ['-i', root, '-o', osp.join(root, 'annotations'), '--check-images'], capsys)
     assert 'train: 3 videos' in out and 'test: 3 videos' in out
     assert '0 unreadable images' in out
 
@@ -78,9 +82,11 @@ def test_lasot_cli(tmp_path, capsys):
     bench = make_lasot_tree(root)
     test_list = tmp_path / 'test.txt'
     test_list.write_text('airplane-2\n')
-    out = _run(_tool('lasot/gen_lasot_lang_infos.py'),
-               ['-i', bench, '-o', osp.join(root, 'annotations'), '--test-list',
-                str(test_list)], capsys)
+    out = _run(
+        _tool('lasot/gen_lasot_lang_infos.py'),
+        ['-i', bench, '-o',
+         osp.join(root, 'annotations'), '--test-list',
+         str(test_list)], capsys)
     assert 'train: 3 videos' in out and 'test: 1 videos' in out
     with open(osp.join(root, 'annotations', 'lasot_test_infos.txt')) as f:
         assert f.read().split('\n')[1].startswith('airplane/airplane-2/img,')
@@ -94,8 +100,9 @@ def test_missing_split_folder_is_an_error(tmp_path):
 
 def test_bad_input_is_a_message_and_exit_status(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
-        _tool('tnl2k/gen_tnl2k_infos.py').main(['-i', str(tmp_path), '-o', str(tmp_path / 'a'),
-                                                '--split', 'test'])
+        _tool('tnl2k/gen_tnl2k_infos.py').main(
+            ['-i', str(tmp_path), '-o',
+             str(tmp_path / 'a'), '--split', 'test'])
     assert str(e.value.code).startswith('error: No TNL2K test folder under ')
     with pytest.raises(SystemExit) as e:
         _tool('make_synthetic_vl.py').main(['--out', str(tmp_path / 's'), '--frames', '1'])
@@ -133,19 +140,24 @@ def test_package_and_command_lines_run_without_torch(tmp_path):
         [osp.join(tools, 'tnl2k', 'gen_tnl2k_infos.py'), '-i', tnl2k, '-o', ann],
         [osp.join(tools, 'otb99_lang', 'gen_otb99_lang_infos.py'), '-i', otb, '-o', ann],
         [osp.join(tools, 'lasot', 'gen_lasot_lang_infos.py'), '-i', lasot, '-o', ann],
-        [osp.join(tools, 'make_synthetic_vl.py'), '--out', syn, '--train-videos', '1',
-         '--test-videos', '1', '--frames', '12'],
+        [
+            osp.join(tools, 'make_synthetic_vl.py'), '--out', syn, '--train-videos', '1',
+            '--test-videos', '1', '--frames', '12'
+        ],
         [osp.join(tools, 'synthetic_vl_to_mmtrack.py'), '-i', syn, '-o',
          str(tmp_path / 'mmtrack')],
     ]
     t0 = time.time()
-    proc = subprocess.run([sys.executable, '-W', 'ignore', '-c', _NO_TORCH, json.dumps(commands)],
-                          capture_output=True, text=True, cwd=str(tmp_path))
+    proc = subprocess.run([sys.executable, '-W', 'ignore', '-c', _NO_TORCH,
+                           json.dumps(commands)],
+                          capture_output=True,
+                          text=True,
+                          cwd=str(tmp_path))
     print(f'five command lines without torch: {time.time() - t0:.2f} s')
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.rstrip().endswith('heavy modules: []'), proc.stdout
     for name in ('tnl2k_train_infos.txt', 'otb99_lang_test_infos.txt', 'lasot_train_infos.txt'):
         assert osp.isfile(osp.join(ann, name))
     assert osp.isfile(osp.join(syn, 'annotations', 'tnl2k_test_frames.json'))
-    assert osp.isfile(osp.join(tmp_path, 'mmtrack', 'LaSOT_full', 'annotations',
-                               'lasot_test_infos.txt'))
+    assert osp.isfile(
+        osp.join(tmp_path, 'mmtrack', 'LaSOT_full', 'annotations', 'lasot_test_infos.txt'))

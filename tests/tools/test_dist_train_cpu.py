@@ -23,7 +23,10 @@ def synthetic_root(tmp_path_factory):
     subprocess.run([
         sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', root,
         '--train-videos', '3', '--test-videos', '2', '--frames', '24', '--seed', '1'
-    ], cwd=REPO_ROOT, check=True, capture_output=True)
+    ],
+                   cwd=REPO_ROOT,
+                   check=True,
+                   capture_output=True)
     return root
 
 
@@ -35,7 +38,11 @@ def dist_train(synthetic_root, work_dir, *args, port=29533, timeout=600):
         'train_cfg.max_epochs=2', 'train_dataloader.batch_size=2',
         'train_dataloader.sampler.samples_per_epoch=8', 'default_hooks.logger.interval=1',
         'default_hooks.checkpoint.interval=1', 'default_hooks.checkpoint.max_keep_ckpts=5'
-    ], cwd=REPO_ROOT, env=dict(os.environ, PORT=str(port)), capture_output=True, text=True,
+    ],
+                          cwd=REPO_ROOT,
+                          env=dict(os.environ, PORT=str(port)),
+                          capture_output=True,
+                          text=True,
                           timeout=timeout)
 
 
@@ -57,8 +64,8 @@ def test_two_cpu_processes_train_and_checkpoint(two_process_run):
     assert re.search(r'Epoch\(train\) \[1\]\[2/2\]', out), out[-3000:]
     assert 'torch.distributed.elastic' not in out or 'FAILED' not in out
     for epoch in (1, 2):
-        ckpt = torch.load(osp.join(work_dir, f'epoch_{epoch}.pth'), map_location='cpu',
-                          weights_only=False)
+        ckpt = torch.load(
+            osp.join(work_dir, f'epoch_{epoch}.pth'), map_location='cpu', weights_only=False)
         assert ckpt['meta']['epoch'] == epoch
     assert any(k.startswith('backbone.') for k in ckpt['state_dict'])
     # saved atomically: no temporary file left behind
@@ -70,8 +77,7 @@ def _truncate(path):
         f.truncate(osp.getsize(path) // 2)
 
 
-def test_torn_last_checkpoint_resumes_from_newest_intact(two_process_run, synthetic_root,
-                                                         tmp_path):
+def test_torn_last_checkpoint_resumes_from_newest_intact(two_process_run, synthetic_root, tmp_path):
     # The state a run killed while mmengine (non-atomically) wrote its last checkpoint leaves:
     # last_checkpoint names epoch_2.pth, and the file is cut short.
     work_dir = str(tmp_path / 'work')

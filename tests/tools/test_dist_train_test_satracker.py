@@ -14,8 +14,7 @@ SATRACKER_DEMO = 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'
 
 def _run(cmd, repo_root, port):
     env = dict(os.environ, PORT=str(port), PYTHONPATH=osp.join(repo_root, 'projects'))
-    done = subprocess.run(cmd, cwd=repo_root, env=env, capture_output=True, text=True,
-                          timeout=900)
+    done = subprocess.run(cmd, cwd=repo_root, env=env, capture_output=True, text=True, timeout=900)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out[-4000:]
     return out
@@ -27,17 +26,20 @@ def test_two_process_train_then_sharded_test_matches_one_process(repo_root, tmp_
     subprocess.run([
         sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', data,
         '--train-videos', '2', '--test-videos', '3', '--frames', '16', '--seed', '3'
-    ], cwd=repo_root, check=True, capture_output=True)
+    ],
+                   cwd=repo_root,
+                   check=True,
+                   capture_output=True)
     data_options = [
         f'train_dataloader.dataset.data_root={data}/', f'test_dataloader.dataset.data_root={data}/',
         'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False'
     ]
     work_dir = str(tmp_path / 'train')
     out = _run([
-        'bash', 'tools/dist_train.sh', SATRACKER_DEMO, '2', '--work-dir', work_dir,
-        '--cfg-options', *data_options, 'train_cfg.max_epochs=1',
-        'train_dataloader.batch_size=2', 'train_dataloader.sampler.samples_per_epoch=4',
-        'default_hooks.checkpoint.interval=1', 'custom_hooks=[]'
+        'bash', 'tools/dist_train.sh', SATRACKER_DEMO, '2', '--work-dir', work_dir, '--cfg-options',
+        *data_options, 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
+        'train_dataloader.sampler.samples_per_epoch=4', 'default_hooks.checkpoint.interval=1',
+        'custom_hooks=[]'
     ], repo_root, 29541)
     assert "'backend': 'gloo'" in out and 'loss_dm' in out
     ckpt = osp.join(work_dir, 'epoch_1.pth')
@@ -54,8 +56,8 @@ def test_two_process_train_then_sharded_test_matches_one_process(repo_root, tmp_
         if procs == 1:
             _run([sys.executable, 'tools/test.py', SATRACKER_DEMO, *test_args], repo_root, 0)
         else:
-            out = _run(['bash', 'tools/dist_test.sh', SATRACKER_DEMO, '2', *test_args],
-                       repo_root, 29542)
+            out = _run(['bash', 'tools/dist_test.sh', SATRACKER_DEMO, '2', *test_args], repo_root,
+                       29542)
             assert 'Distributed launcher: pytorch' in out
         with open(osp.join(res_dir, 'vl_sot_eval.json')) as f:
             scores[procs] = json.load(f)

@@ -48,12 +48,16 @@ def test_get_flops_counts_attention():
 
 def test_get_flops_cli_with_cfg_options_and_neck(tmp_path):
     out = tmp_path / 'flops.json'
-    done = subprocess.run(
-        [sys.executable, 'tools/analysis_tools/get_flops.py',
-         'configs/satracker/ablations/satracker_tab4-1-baseline.py', '--tiny', '--json',
-         str(out), '--cfg-options', 'model.test_cfg.search_size=256',
-         'model.head.bbox_head.feat_size=16'],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([
+        sys.executable, 'tools/analysis_tools/get_flops.py',
+        'configs/satracker/ablations/satracker_tab4-1-baseline.py', '--tiny', '--json',
+        str(out), '--cfg-options', 'model.test_cfg.search_size=256',
+        'model.head.bbox_head.feat_size=16'
+    ],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(out.read_text())
     assert result['search_size'] == 256
@@ -62,16 +66,20 @@ def test_get_flops_cli_with_cfg_options_and_neck(tmp_path):
 
 def test_symmetric_has_no_cached_stream():
     flops = _tool('get_flops')
-    result = flops.main([osp.join(REPO, 'configs/satracker/ablations/'
-                                  'satracker_tab5-symmetrical.py'), '--tiny'])
+    result = flops.main(
+        [osp.join(REPO, 'configs/satracker/ablations/'
+                  'satracker_tab5-symmetrical.py'), '--tiny'])
     assert result['macs']['search_stream'] is None
 
 
 @pytest.mark.parametrize('baseline', ['none', 'default'])
 def test_benchmark_speed_tiny(tmp_path, baseline):
     bench = _tool('benchmark_speed')
-    argv = [osp.join(REPO, BASE), '--tiny', '--frames', '3', '--warmup', '0', '--img-size',
-            '120', '160', '--json', str(tmp_path / 'speed.json')]
+    argv = [
+        osp.join(REPO, BASE), '--tiny', '--frames', '3', '--warmup', '0', '--img-size', '120',
+        '160', '--json',
+        str(tmp_path / 'speed.json')
+    ]
     if baseline == 'none':
         argv += ['--baseline', 'none']
     result = bench.main(argv)

@@ -21,13 +21,17 @@ from tool_loading import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO, 'tools', 'misc', 'gpu_check.sh')
-STAGES = ('env', 'install', 'mmcv', 'imports', 'prepare', 'train_satracker', 'train_stark',
-          'test', 'bench', 'bench_compile')
+STAGES = ('env', 'install', 'mmcv', 'imports', 'prepare', 'train_satracker', 'train_stark', 'test',
+          'bench', 'bench_compile')
 
 
 def _run(args, timeout, env=None):
-    done = subprocess.run(['bash', SCRIPT, *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, env=dict(os.environ, **(env or {})))
+    done = subprocess.run(['bash', SCRIPT, *args],
+                          cwd=REPO,
+                          capture_output=True,
+                          text=True,
+                          timeout=timeout,
+                          env=dict(os.environ, **(env or {})))
     return done.returncode, done.stdout + done.stderr
 
 
@@ -46,25 +50,27 @@ def _summary(out):
 def test_cpu_rehearsal_runs_every_stage(tmp_path):
     t0 = time.time()
     # Generous time boxes: the test must not fail because the machine is busy.
-    rc, out = _run(['--device', 'cpu', '--tiny', '--python', sys.executable, '--skip-install',
-                    '--limit-factor', '4', '--budget', '2400', '--work', str(tmp_path / 'work')],
+    rc, out = _run([
+        '--device', 'cpu', '--tiny', '--python', sys.executable, '--skip-install', '--limit-factor',
+        '4', '--budget', '2400', '--work',
+        str(tmp_path / 'work')
+    ],
                    timeout=2700)
     print(out)
     print(f'rehearsal wall time {time.time() - t0:.0f} s')
     assert rc == 0, out[-4000:]
     results = dict(re.findall(r'^RESULT (\w+): (.*)$', out, flags=re.M))
-    assert re.search(r'\d+\.\d samples/s \(batch 2 x 1 process', results['train_satracker'])
+    assert re.search(r"[\d.]+ samples/s \(batch 2 x 1 process", results["train_satracker"])
     assert 'backend gloo' in results['train_satracker']
     assert 'CPUAmpOptimWrapper' in results['train_satracker']  # --amp without CUDA
-    assert re.search(r'\d+\.\d samples/s', results['train_stark'])
+    assert re.search(r"[\d.]+ samples/s", results["train_stark"])
     assert re.search(r'SUC \d+\.\d, PRE \d+\.\d, NPRE \d+\.\d on 1 videos / 20 frames',
                      results['test'])
     assert re.search(r'cached \d+\.\d fps .*uncached \d+\.\d fps .*STARK-ST1 \d+\.\d fps',
                      results['bench'])
     rows = _summary(out)
     assert tuple(rows) == STAGES
-    for stage in ('env', 'imports', 'prepare', 'train_satracker', 'train_stark', 'test',
-                  'bench'):
+    for stage in ('env', 'imports', 'prepare', 'train_satracker', 'train_stark', 'test', 'bench'):
         assert rows[stage][0] == 'PASS', (stage, rows[stage])
         assert rows[stage][1] == results[stage]  # the table repeats each stage's result
     for stage in ('install', 'mmcv', 'bench_compile'):
@@ -86,13 +92,14 @@ def _fake_python(tmp_path, body):
 
 def test_a_failing_stage_does_not_stop_the_run(tmp_path):
     python = _fake_python(tmp_path, 'echo "broken interpreter: $*" >&2; exit 3')
-    rc, out = _run(['--device', 'cpu', '--python', python, '--skip-install', '--work',
-                    str(tmp_path / 'work')], timeout=120)
+    rc, out = _run(
+        ['--device', 'cpu', '--python', python, '--skip-install', '--work',
+         str(tmp_path / 'work')],
+        timeout=120)
     assert rc == 1, out
     rows = _summary(out)
     assert tuple(rows) == STAGES
-    for stage in ('env', 'imports', 'prepare', 'train_satracker', 'train_stark', 'test',
-                  'bench'):
+    for stage in ('env', 'imports', 'prepare', 'train_satracker', 'train_stark', 'test', 'bench'):
         assert rows[stage][0] == 'FAIL', (stage, rows[stage])
         assert f'FAILED {stage} (FAIL after' in out
     assert rows['env'][1].startswith('exit 3: broken interpreter:')
@@ -105,8 +112,11 @@ def test_the_time_box_stops_a_stage_and_later_stages_are_skipped(tmp_path):
     pid_file = tmp_path / 'pid'
     python = _fake_python(tmp_path, f'echo $$ > {pid_file}; exec sleep 300')
     t0 = time.time()
-    rc, out = _run(['--device', 'cpu', '--python', python, '--skip-install', '--budget', '12',
-                    '--work', str(tmp_path / 'work')], timeout=120)
+    rc, out = _run([
+        '--device', 'cpu', '--python', python, '--skip-install', '--budget', '12', '--work',
+        str(tmp_path / 'work')
+    ],
+                   timeout=120)
     elapsed = time.time() - t0
     assert rc == 1, out
     assert elapsed < 60, elapsed
@@ -133,8 +143,11 @@ def test_bad_options_are_refused_with_a_message(args, message, tmp_path):
 
 def test_cuda_without_a_gpu_stops_at_once(tmp_path):
     """--device cuda where torch sees no GPU: one message, nothing trained."""
-    rc, out = _run(['--device', 'cuda', '--python', sys.executable, '--skip-install',
-                    '--work', str(tmp_path / 'work')], timeout=120,
+    rc, out = _run([
+        '--device', 'cuda', '--python', sys.executable, '--skip-install', '--work',
+        str(tmp_path / 'work')
+    ],
+                   timeout=120,
                    env=dict(CUDA_VISIBLE_DEVICES=''))
     assert rc == 2, out
     assert 'error: --device cuda, but this torch sees no GPU' in out
@@ -154,14 +167,22 @@ def test_train_report_reads_samples_per_second_and_peak_memory(helper, tmp_path,
     times = [9.0, 0.5, 0.4, 0.6, 0.5, 0.4, 0.5, 0.45]  # the first is the warm-up
     with open(run / 'vis_data' / 'scalars.json', 'w') as f:
         for i, t in enumerate(times):
-            f.write(json.dumps(dict(loss=2.0 - 0.1 * i, time=t, data_time=0.01,
-                                    memory=1000 + 100 * i, step=i + 1)) + '\n')
+            f.write(
+                json.dumps(
+                    dict(
+                        loss=2.0 - 0.1 * i,
+                        time=t,
+                        data_time=0.01,
+                        memory=1000 + 100 * i,
+                        step=i + 1)) + '\n')
     (run / '20261202_000000.log').write_text(
         "dist_cfg=dict(backend='nccl')\n"
         "    'backend': 'nccl'\noptim_wrapper = dict(type='AmpOptimWrapper')\n")
     (tmp_path / 'train' / 'last_checkpoint').write_text('epoch_1.pth')
-    assert helper.main(['train-report', str(tmp_path / 'train'), '--batch', '8', '--gpus',
-                        '2', '--name', 'train_x']) == 0
+    assert helper.main([
+        'train-report',
+        str(tmp_path / 'train'), '--batch', '8', '--gpus', '2', '--name', 'train_x'
+    ]) == 0
     line = capsys.readouterr().out.strip()
     # iterations 3-8 after 2 warm-up ones (a quarter), median 0.475 s: 16 / 0.475 = 33.7
     assert line.startswith('RESULT train_x: 33.7 samples/s (batch 8 x 2 process(es), '
@@ -174,22 +195,28 @@ def test_train_report_refuses_a_run_without_iterations(helper, tmp_path, capsys)
     run = tmp_path / 'train' / 'x' / 'vis_data'
     run.mkdir(parents=True)
     (run / 'scalars.json').write_text('')
-    assert helper.main(['train-report', str(tmp_path / 'train'), '--batch', '1', '--gpus',
-                        '1', '--name', 'train_x']) == 1
+    assert helper.main([
+        'train-report',
+        str(tmp_path / 'train'), '--batch', '1', '--gpus', '1', '--name', 'train_x'
+    ]) == 1
     assert 'has no training iteration' in capsys.readouterr().err
 
 
 def test_bench_report_checks_the_goal(helper, tmp_path, capsys):
-    res = dict(device='cuda', device_name='GPU X', fp16=True, compile=True,
-               satracker_cached=dict(fps=300.0, median_ms=3.33),
-               satracker_uncached=dict(fps=120.0, median_ms=8.33),
-               baseline=dict(fps=200.0, median_ms=5.0), ratios={'satracker/baseline': 0.667})
+    res = dict(
+        device='cuda',
+        device_name='GPU X',
+        fp16=True,
+        compile=True,
+        satracker_cached=dict(fps=300.0, median_ms=3.33),
+        satracker_uncached=dict(fps=120.0, median_ms=8.33),
+        baseline=dict(fps=200.0, median_ms=5.0),
+        ratios={'satracker/baseline': 0.667})
     path = tmp_path / 'b.json'
     for fps, verdict in ((300.0, 'met'), (200.0, 'NOT met')):
         res['satracker_cached']['fps'] = fps
         path.write_text(json.dumps(res))
-        assert helper.main(['bench-report', str(path), '--name', 'bench', '--goal-fps',
-                            '250']) == 0
+        assert helper.main(['bench-report', str(path), '--name', 'bench', '--goal-fps', '250']) == 0
         line = capsys.readouterr().out.strip()
         assert line.startswith(f'RESULT bench: cached {fps:.1f} fps (3.33 ms), uncached 120.0 '
                                'fps (8.33 ms), STARK-ST1 200.0 fps (5.00 ms)'), line
@@ -206,8 +233,10 @@ def test_the_wheel_list_covers_what_the_node_lacks(helper):
     assert {'mmengine==0.10.7', 'mmdet==3.0.0rc5', 'mmcls==1.0.0rc5',
             'mmtrack==1.0.0rc1'} <= set(helper.NODE_WHEELS)
     with open(osp.join(REPO, 'requirements', 'runtime.txt')) as f:
-        runtime = {re.split(r'[=<>\s]', line.strip())[0].lower() for line in f
-                   if line.strip() and not line.startswith('#')}
+        runtime = {
+            re.split(r'[=<>\s]', line.strip())[0].lower()
+            for line in f if line.strip() and not line.startswith('#')
+        }
     left_behind = {'shapely', 'attributee'}  # not imported by the tools (the helper says)
     assert runtime - left_behind <= checked | {'setuptools'}, \
         sorted(runtime - left_behind - checked)

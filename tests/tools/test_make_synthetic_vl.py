@@ -30,8 +30,9 @@ def _files(root):
 def synthetic(tmp_path_factory):
     out = str(tmp_path_factory.mktemp('syn') / 'synthetic_vl')
     t0 = time.time()
-    _tool().main(['--out', out, '--train-videos', '4', '--test-videos', '2', '--frames',
-                  '24', '--seed', '3'])
+    _tool().main([
+        '--out', out, '--train-videos', '4', '--test-videos', '2', '--frames', '24', '--seed', '3'
+    ])
     return out, time.time() - t0
 
 
@@ -45,23 +46,25 @@ def test_layout_and_speed(synthetic):
     img = cv2.imread(osp.join(v, 'imgs', '00001.jpg'))
     assert img.shape == (240, 320, 3)
     assert np.loadtxt(osp.join(v, 'groundtruth.txt'), delimiter=',').shape == (24, 4)
-    for name in ('tnl2k_train_infos.txt', 'tnl2k_train_frames.json',
-                 'tnl2k_test_infos.txt', 'tnl2k_test_frames.json'):
+    for name in ('tnl2k_train_infos.txt', 'tnl2k_train_frames.json', 'tnl2k_test_infos.txt',
+                 'tnl2k_test_frames.json'):
         assert osp.isfile(osp.join(out, 'annotations', name))
 
 
 def test_same_seed_same_bytes(synthetic, tmp_path):
     out, _ = synthetic
     again = str(tmp_path / 'again')
-    _tool().main(['--out', again, '--train-videos', '4', '--test-videos', '2',
-                  '--frames', '24', '--seed', '3'])
+    _tool().main([
+        '--out', again, '--train-videos', '4', '--test-videos', '2', '--frames', '24', '--seed', '3'
+    ])
     files = _files(out)
     assert files == _files(again)
     match, mismatch, errors = filecmp.cmpfiles(out, again, files, shallow=False)
     assert not mismatch and not errors
     other = str(tmp_path / 'other')
-    _tool().main(['--out', other, '--train-videos', '1', '--test-videos', '0',
-                  '--frames', '24', '--seed', '4'])
+    _tool().main([
+        '--out', other, '--train-videos', '1', '--test-videos', '0', '--frames', '24', '--seed', '4'
+    ])
     a = osp.join('train', 'syn_train_0000', 'groundtruth.txt')
     assert not filecmp.cmp(osp.join(out, a), osp.join(other, a), shallow=False)
 
@@ -110,8 +113,7 @@ def test_the_dataset_config_reads_the_generated_folder(synthetic):
     register_all_modules(init_default_scope=True)
     random.seed(0)
     np.random.seed(0)
-    cfg = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'datasets',
-                                   'synthetic_vl.py'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs', '_base_', 'datasets', 'synthetic_vl.py'))
     from satracker.utils import resolve_tokenizer_paths
     resolve_tokenizer_paths(cfg)  # as the tools do
     train_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
@@ -160,9 +162,10 @@ def test_fade_in_videos_start_grey_and_mode_weights(tmp_path):
     --mode-weights 1 0 0: colour videos only."""
     from satracker_data.synthetic_vl import COLOURS, FADE_FRAMES
     out = str(tmp_path / 'fade')
-    _tool().main(['--out', out, '--train-videos', '0', '--test-videos', '3', '--frames',
-                  str(FADE_FRAMES + 2), '--seed', '1', '--fade-prob', '1',
-                  '--mode-weights', '1', '0', '0'])
+    _tool().main([
+        '--out', out, '--train-videos', '0', '--test-videos', '3', '--frames',
+        str(FADE_FRAMES + 2), '--seed', '1', '--fade-prob', '1', '--mode-weights', '1', '0', '0'
+    ])
     for video in sorted(os.listdir(osp.join(out, 'test'))):
         v = osp.join(out, 'test', video)
         meta = json.load(open(osp.join(v, 'meta.json')))
@@ -184,9 +187,14 @@ def test_fade_in_videos_start_grey_and_mode_weights(tmp_path):
 
 
 def test_bad_fade_and_mode_weights_are_errors(tmp_path, capsys):
-    for args, msg in ((['--fade-prob', '1.5'], 'fade_prob must be in'),
-                      (['--mode-weights', '0', '0', '0'], 'mode_weights must be')):
+    for args, msg in (
+        (['--fade-prob', '1.5'], 'fade_prob must be in'),
+        (['--mode-weights', '0', '0', '0'], 'mode_weights must be'),
+    ):
         with pytest.raises(SystemExit) as e:
-            _tool().main(['--out', str(tmp_path / 'x'), '--train-videos', '1',
-                          '--test-videos', '0', '--frames', '12', *args])
+            _tool().main([
+                '--out',
+                str(tmp_path / 'x'), '--train-videos', '1', '--test-videos', '0', '--frames', '12',
+                *args
+            ])
         assert msg in str(e.value.code)

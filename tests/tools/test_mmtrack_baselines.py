@@ -50,19 +50,29 @@ def data(tmp_path_factory):
 def tools(repo_root):
     """(train.main, test.main); torch's global flags are restored afterwards."""
     deterministic = torch.are_deterministic_algorithms_enabled()
-    yield (_load_tool(repo_root, 'tools/train.py').main,
-           _load_tool(repo_root, 'tools/test.py').main)
+    train = _load_tool(repo_root, 'tools/train.py').main
+    test = _load_tool(repo_root, 'tools/test.py').main
+    yield train, test
     torch.use_deterministic_algorithms(deterministic)
 
 
-def _train(train, config, work_dir, data_root, num_datasets, batch_size, options,
-           flags=()):
-    roots = [f'train_dataloader.dataset.datasets.{i}.data_root={data_root}'
-             for i in range(num_datasets)]
-    train([config, '--work-dir', work_dir, *flags, '--cfg-options', *roots,
-           f'train_dataloader.batch_size={batch_size}', *options,
-           # one iteration
-           'train_cfg.max_epochs=1', f'train_dataloader.sampler.samples_per_epoch={batch_size}'])
+def _train(train, config, work_dir, data_root, num_datasets, batch_size, options, flags=()):
+    roots = [
+        f'train_dataloader.dataset.datasets.{i}.data_root={data_root}' for i in range(num_datasets)
+    ]
+    train([
+        config,
+        '--work-dir',
+        work_dir,
+        *flags,
+        '--cfg-options',
+        *roots,
+        f'train_dataloader.batch_size={batch_size}',
+        *options,
+        # one iteration
+        'train_cfg.max_epochs=1',
+        f'train_dataloader.sampler.samples_per_epoch={batch_size}'
+    ])
     ckpt = osp.join(work_dir, 'epoch_1.pth')
     assert osp.isfile(ckpt)
     # the log of the run (in-process runs share mmengine's visualizer, not the logger)
@@ -76,8 +86,10 @@ def _train(train, config, work_dir, data_root, num_datasets, batch_size, options
 
 def _test_lasot(test, config, ckpt, work_dir, data_root):
     """MMTracking's LaSOT test config (SOTMetric) on the five-frame video."""
-    metrics = test([config, '--checkpoint', ckpt, '--trust-checkpoint', '--work-dir', work_dir,
-                    '--cfg-options', f'test_dataloader.dataset.data_root={data_root}'])
+    metrics = test([
+        config, '--checkpoint', ckpt, '--trust-checkpoint', '--work-dir', work_dir, '--cfg-options',
+        f'test_dataloader.dataset.data_root={data_root}'
+    ])
     assert set(metrics) == {'sot/success', 'sot/norm_precision', 'sot/precision'}
     assert all(0 <= v <= 100 for v in metrics.values())
     with open(sorted(glob.glob(osp.join(work_dir, '*', '*.log')))[-1]) as f:
@@ -91,13 +103,17 @@ def test_stark_st1_then_st2(tools, data, tmp_path, repo_root):
     st1, st1_log = _train(train, ST1.format('base'), str(tmp_path / 'st1'), data['mm'], 4, 1,
                           ['model.backbone.init_cfg=None'])
     assert 'loss_bbox' in st1_log and 'loss_cls' not in st1_log  # stage 1: box head only
-    _test_lasot(test, ST1.format('test-lasot'), st1, str(tmp_path / 'st1_test'),
-                data['mm'])
+    _test_lasot(test, ST1.format('test-lasot'), st1, str(tmp_path / 'st1_test'), data['mm'])
 
     # stage 2 starts from stage 1 (its offline init weights), as MMTracking's README says
-    st2, st2_log = _train(train, ST2.format('base'), str(tmp_path / 'st2'), data['mm'], 4, 1,
-                          ['model.backbone.init_cfg=None', f'load_from={st1}'],
-                          flags=['--trust-checkpoint'])  # the test's own training checkpoint
+    st2, st2_log = _train(
+        train,
+        ST2.format('base'),
+        str(tmp_path / 'st2'),
+        data['mm'],
+        4,
+        1, ['model.backbone.init_cfg=None', f'load_from={st1}'],
+        flags=['--trust-checkpoint'])  # the test's own training checkpoint
     assert 'loss_cls' in st2_log and 'loss_bbox' not in st2_log  # stage 2: score head only
 
     # tested with our baseline config, whose model (test settings included) is that of
@@ -105,17 +121,18 @@ def test_stark_st1_then_st2(tools, data, tmp_path, repo_root):
     # (LaSOTLangDataset reads nlp.txt next to img/) and VLSOTMetric
     out_dir = tmp_path / 'st2_vl' / 'results'
     metrics = test([
-        osp.join(repo_root, 'configs/baselines/'
-                 'stark-st2_r50_8xb16-50e_got10k-lasot-trackingnet-coco_test-lasot.py'),
-        '--checkpoint', st2, '--trust-checkpoint', '--work-dir', str(tmp_path / 'st2_vl'),
-        '--cfg-options', f'test_dataloader.dataset.data_root={data["mm"]}LaSOT_full/',
+        osp.join(
+            repo_root, 'configs/baselines/'
+            'stark-st2_r50_8xb16-50e_got10k-lasot-trackingnet-coco_test-lasot.py'), '--checkpoint',
+        st2, '--trust-checkpoint', '--work-dir',
+        str(tmp_path / 'st2_vl'), '--cfg-options',
+        f'test_dataloader.dataset.data_root={data["mm"]}LaSOT_full/',
         f'test_evaluator.out_dir={out_dir}'
     ])
     assert set(metrics) == {'vlsot/success', 'vlsot/norm_precision', 'vlsot/precision'}
     boxes = np.loadtxt(out_dir / 'syn_test_0000.txt', delimiter=',')
     assert boxes.shape == (TEST_FRAMES, 4)
-    gt = np.loadtxt(osp.join(data['vl'], 'test', 'syn_test_0000', 'groundtruth.txt'),
-                    delimiter=',')
+    gt = np.loadtxt(osp.join(data['vl'], 'test', 'syn_test_0000', 'groundtruth.txt'), delimiter=',')
     np.testing.assert_allclose(boxes[0], gt[0], atol=1e-3)  # frame 0 is the given box
 
 
@@ -125,8 +142,7 @@ def test_siamese_rpn(tools, data, tmp_path):
     ckpt, log = _train(train, RPN.format('base'), str(tmp_path / 'rpn'), data['mm'], 3, 1,
                        ['model.backbone.init_cfg=None'])
     assert 'loss_rpn_cls' in log and 'loss_rpn_bbox' in log
-    _test_lasot(test, RPN.format('test-lasot'), ckpt, str(tmp_path / 'rpn_test'),
-                data['mm'])
+    _test_lasot(test, RPN.format('test-lasot'), ckpt, str(tmp_path / 'rpn_test'), data['mm'])
 
 
 def test_seq_crop_like_stark_is_the_numpy_safe_one():
@@ -137,8 +153,8 @@ def test_seq_crop_like_stark_is_the_numpy_safe_one():
 
     from satracker.datasets.transforms import SeqCropLikeStarkNp2
     with DefaultScope.overwrite_default_scope('mmtrack'):
-        crop = TRANSFORMS.build(dict(type='SeqCropLikeStark', crop_size_factor=[2, 5],
-                                     output_size=[128, 320]))
+        crop = TRANSFORMS.build(
+            dict(type='SeqCropLikeStark', crop_size_factor=[2, 5], output_size=[128, 320]))
     assert type(crop) is SeqCropLikeStarkNp2
     assert TRANSFORMS.get('SeqCropLikeStarkNp2') is SeqCropLikeStarkNp2
     img, box = np.zeros((240, 320, 3), np.uint8), np.array([100., 80, 140, 120])
@@ -165,8 +181,7 @@ def test_training_pipelines_on_many_samples(data, config, num_datasets, shapes):
     from mmtrack.registry import DATASETS
 
     import satracker  # noqa: F401
-    path = osp.join(get_installed_path('mmtrack'), '.mim', 'configs',
-                    config[len('mmtrack::'):])
+    path = osp.join(get_installed_path('mmtrack'), '.mim', 'configs', config[len('mmtrack::'):])
     dataset_cfg = Config.fromfile(path).train_dataloader.dataset
     for sub in dataset_cfg.datasets:
         sub.data_root = data['mm']

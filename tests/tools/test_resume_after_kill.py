@@ -21,20 +21,23 @@ def test_killed_run_resumes_to_the_planned_epochs(repo_root, tmp_path):
     subprocess.run([
         sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', data,
         '--train-videos', '2', '--test-videos', '1', '--frames', '24', '--seed', '2'
-    ], cwd=repo_root, check=True, capture_output=True)
+    ],
+                   cwd=repo_root,
+                   check=True,
+                   capture_output=True)
     work_dir = str(tmp_path / 'work')
     cmd = [
-        sys.executable, 'tools/train.py', STARK_DEMO, '--work-dir', work_dir,
-        '--cfg-options', f'train_dataloader.dataset.data_root={data}/',
-        'train_cfg.max_epochs=3', 'train_dataloader.batch_size=2',
-        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-        'train_dataloader.sampler.samples_per_epoch=16',
-        'default_hooks.checkpoint.interval=1', 'default_hooks.checkpoint.max_keep_ckpts=5'
+        sys.executable, 'tools/train.py', STARK_DEMO, '--work-dir', work_dir, '--cfg-options',
+        f'train_dataloader.dataset.data_root={data}/', 'train_cfg.max_epochs=3',
+        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'train_dataloader.sampler.samples_per_epoch=16', 'default_hooks.checkpoint.interval=1',
+        'default_hooks.checkpoint.max_keep_ckpts=5'
     ]
     env = dict(os.environ, PYTHONPATH=osp.join(repo_root, 'projects'))
     log = open(tmp_path / 'first.log', 'w')
-    first = subprocess.Popen(cmd, cwd=repo_root, env=env, stdout=log, stderr=log,
-                             start_new_session=True)
+    first = subprocess.Popen(
+        cmd, cwd=repo_root, env=env, stdout=log, stderr=log, start_new_session=True)
     deadline = time.time() + 400
     while not osp.exists(osp.join(work_dir, 'epoch_1.pth')) and time.time() < deadline:
         assert first.poll() is None, open(tmp_path / 'first.log').read()[-3000:]
@@ -44,8 +47,8 @@ def test_killed_run_resumes_to_the_planned_epochs(repo_root, tmp_path):
     first.wait()
     assert not osp.exists(osp.join(work_dir, 'epoch_3.pth'))
 
-    resumed = subprocess.run(cmd + ['--resume'], cwd=repo_root, env=env, capture_output=True,
-                             text=True, timeout=600)
+    resumed = subprocess.run(
+        cmd + ['--resume'], cwd=repo_root, env=env, capture_output=True, text=True, timeout=600)
     out = resumed.stdout + resumed.stderr
     assert resumed.returncode == 0, out[-4000:]
     assert 'resumed epoch: ' in out
@@ -53,6 +56,5 @@ def test_killed_run_resumes_to_the_planned_epochs(repo_root, tmp_path):
     for epoch in (1, 2, 3):
         assert osp.exists(osp.join(work_dir, f'epoch_{epoch}.pth')), epoch
     # the last checkpoint holds the planned epoch count (written by the resumed run)
-    ckpt = torch.load(osp.join(work_dir, 'epoch_3.pth'), map_location='cpu',
-                      weights_only=False)
+    ckpt = torch.load(osp.join(work_dir, 'epoch_3.pth'), map_location='cpu', weights_only=False)
     assert ckpt['meta']['epoch'] == 3

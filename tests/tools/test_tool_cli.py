@@ -17,8 +17,7 @@ def help_text(repo_root, relpath, capsys):
     return capsys.readouterr().out
 
 
-@pytest.mark.parametrize('tool', ['tools/train.py', 'tools/test.py',
-                                  'tools/misc/print_config.py'])
+@pytest.mark.parametrize('tool', ['tools/train.py', 'tools/test.py', 'tools/misc/print_config.py'])
 def test_help(repo_root, tool, capsys):
     assert '--cfg-options' in help_text(repo_root, tool, capsys)
 
@@ -61,16 +60,16 @@ def test_cfg_options_that_do_not_fit_are_named(repo_root):
     with pytest.raises(SystemExit, match='--cfg-options does not fit'):
         load_tool(repo_root, 'tools/train.py').main([
             osp.join(repo_root, 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'),
-            '--check-only', '--cfg-options', 'val_dataloader.dataset.data_root=x'])
+            '--check-only', '--cfg-options', 'val_dataloader.dataset.data_root=x'
+        ])
 
 
-def test_paper_config_without_phase1_weights_names_load_from(
-        repo_root, tmp_path, capsys, monkeypatch):
+def test_paper_config_without_phase1_weights_names_load_from(repo_root, tmp_path, capsys,
+                                                             monkeypatch):
     monkeypatch.chdir(tmp_path)
     train = load_tool(repo_root, 'tools/train.py')
     with pytest.raises(SystemExit) as err:
-        train.main([osp.join(repo_root, 'configs/satracker_tnl2k.py'), '--work-dir',
-                    str(tmp_path)])
+        train.main([osp.join(repo_root, 'configs/satracker_tnl2k.py'), '--work-dir', str(tmp_path)])
     assert err.value.code == 2
     message = capsys.readouterr().err
     assert 'checkpoint to start from: data/pretrained/satracker_phase1.pth   (load_from)' \

@@ -33,7 +33,6 @@ model = dict(
     head=dict(bbox_head=dict(inplanes=48, channel=16), text_dims=32))
 """
 
-
 demo = load_tool(REPO, 'tools/demo.py')
 
 
@@ -98,8 +97,10 @@ def _count_video_frames(path):
 def test_demo_video_to_video(config, clip_video, tmp_path, capsys):
     video, bbox = clip_video
     out = str(tmp_path / 'sub' / 'tracked.mp4')
-    boxes = demo.main([video, '--text', 'the red square on the left', '--bbox', bbox,
-                       '--config', config, '--out', out, '--show-score-map'])
+    boxes = demo.main([
+        video, '--text', 'the red square on the left', '--bbox', bbox, '--config', config, '--out',
+        out, '--show-score-map'
+    ])
     assert osp.isfile(out)
     count, size = _count_video_frames(out)
     # the sentence is on a band below the frame: the video is taller, never covered
@@ -122,8 +123,11 @@ def test_demo_folder_to_frames_with_checkpoint(config, clip_folder, tmp_path):
     torch.save(dict(state_dict=model.state_dict(), meta=dict(note='test')), ckpt)
 
     out = tmp_path / 'frames_out'
-    boxes = demo.main([folder, '--text', 'the red square', '--bbox', bbox, '--config', config,
-                       '--checkpoint', ckpt, '--out', str(out) + '/'])
+    boxes = demo.main([
+        folder, '--text', 'the red square', '--bbox', bbox, '--config', config, '--checkpoint',
+        ckpt, '--out',
+        str(out) + '/'
+    ])
     written = sorted(p.name for p in out.iterdir())
     assert written == [f'{k:06d}.jpg' for k in range(NUM_FRAMES)]
     first = cv2.imread(str(out / '000000.jpg'))
@@ -144,8 +148,8 @@ def test_demo_folder_to_frames_with_checkpoint(config, clip_folder, tmp_path):
 def test_frame_folder_is_sorted_numerically(clip_folder):
     folder, _ = clip_folder
     reader = demo.FrameReader(folder)
-    assert [osp.basename(f) for f in reader.files] == [
-        f'{k + 1}.{"png" if k % 2 else "jpg"}' for k in range(NUM_FRAMES)]
+    assert [osp.basename(f) for f in reader.files
+            ] == [f'{k + 1}.{"png" if k % 2 else "jpg"}' for k in range(NUM_FRAMES)]
     assert len(list(reader)) == NUM_FRAMES
 
 
@@ -208,8 +212,8 @@ def test_errors_name_the_input(config, clip_video, clip_folder, tmp_path):
     with pytest.raises(demo.DemoInputError, match='names a single image'):
         run(video, dst=str(tmp_path / 'one.jpg'))
     with pytest.raises(demo.DemoInputError, match='--fps 0 must be > 0'):
-        demo.main([video, '--text', 'x', '--bbox', bbox, '--config', config, '--out', out,
-                   '--fps', '0'])
+        demo.main(
+            [video, '--text', 'x', '--bbox', bbox, '--config', config, '--out', out, '--fps', '0'])
     with pytest.raises(demo.DemoInputError, match='config file .*nope.py'):
         run(video, cfg=str(tmp_path / 'nope.py'))
     assert not osp.exists(out)
@@ -220,10 +224,15 @@ def test_command_line_error_exits_with_the_message(clip_video, tmp_path):
     import subprocess
     import sys
     video, _ = clip_video
-    proc = subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools/demo.py'), video, '--text', 'x', '--bbox',
-         '10,10,-5,20', '--config', DEMO_CONFIG, '--out', str(tmp_path / 'o.mp4')],
-        capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([
+        sys.executable,
+        osp.join(REPO, 'tools/demo.py'), video, '--text', 'x', '--bbox', '10,10,-5,20', '--config',
+        DEMO_CONFIG, '--out',
+        str(tmp_path / 'o.mp4')
+    ],
+                          capture_output=True,
+                          text=True,
+                          timeout=120)
     assert proc.returncode != 0
     assert 'demo.py: error: --bbox "10,10,-5,20"' in proc.stderr
     assert 'Traceback' not in proc.stderr

@@ -7,8 +7,8 @@ import os.path as osp
 
 def load_tool(repo_root, relpath):
     """The module of ``repo_root/relpath`` (e.g. ``tools/train.py``), freshly executed."""
-    spec = importlib.util.spec_from_file_location(
-        'tool_' + relpath.replace('/', '_')[:-3], osp.join(repo_root, relpath))
+    spec = importlib.util.spec_from_file_location('tool_' + relpath.replace('/', '_')[:-3],
+                                                  osp.join(repo_root, relpath))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -2,8 +2,8 @@
 """satracker.cli: the launcher arguments, config reading with a message instead of a
 traceback, and the --json output."""
 import argparse
-import os
 import json
+import os
 import os.path as osp
 
 import pytest

@@ -65,7 +65,8 @@ def test_info_files_name_their_converter(tmp_path, monkeypatch):
         'data/TNL2K/annotations/tnl2k_train_infos.txt',
         'data/OTB99-Lang/annotations/otb99_lang_train_infos.txt',
         'data/LaSOT/annotations/lasot_train_infos.txt',
-        'data/TNL2K/annotations/tnl2k_test_infos.txt'}
+        'data/TNL2K/annotations/tnl2k_test_infos.txt'
+    }
     assert remedies['data/TNL2K/annotations/tnl2k_train_infos.txt'] == (
         'python tools/dataset_converters/tnl2k/gen_tnl2k_infos.py -i data/TNL2K '
         '-o data/TNL2K/annotations')
@@ -87,8 +88,9 @@ def test_phase1_and_ablations(tmp_path, monkeypatch):
     assert 'load_from' not in missing  # phase 1 starts from ImageNet / BERT weights
     cvt = missing['model.backbone.init_cfg.checkpoint']
     assert cvt.path == 'data/pretrained/cvt-21-slb.pth' and 'cvt2slb.py' in cvt.remedy
-    assert {m.path for m in missing.values() if m.key.endswith('data_root')} == {
-        'data/GOT10k/', 'data/LaSOT/', 'data/TrackingNet/', 'data/coco/'}
+    assert {m.path
+            for m in missing.values() if m.key.endswith('data_root')
+            } == {'data/GOT10k/', 'data/LaSOT/', 'data/TrackingNet/', 'data/coco/'}
     abl = {m.key: m for m in find_missing(_cfg(ABLATION), 'train')}
     assert abl['load_from'].path == 'data/pretrained/satracker_tab5-wo-update_phase1.pth'
     assert 'configs/satracker/ablations/satracker_tab5-wo-update_phase1.py' in \
@@ -111,9 +113,12 @@ def test_only_rank0_prints(tmp_path, monkeypatch, capsys):
 def test_dist_train_reports_once_before_any_process_starts(tmp_path):
     """What a new user sees on a fresh checkout: one short message, exit status 2."""
     env = dict(os.environ, PORT='29611')
-    proc = subprocess.run(
-        ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), PHASE2, '2'],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), PHASE2, '2'],
+                          cwd=tmp_path,
+                          env=env,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
     out = proc.stdout + proc.stderr
     assert proc.returncode == EXIT_MISSING, out
     assert 'Traceback' not in out and 'torch.distributed' not in out and 'Error' not in out
@@ -124,16 +129,23 @@ def test_dist_train_reports_once_before_any_process_starts(tmp_path):
 def test_train_check_only_passes_when_all_is_there(tmp_path):
     """--check-only on a config whose files exist (the synthetic demo set is made here)."""
     data = tmp_path / 'syn'
-    subprocess.run([sys.executable, osp.join(REPO, 'tools', 'dataset_converters',
-                                             'make_synthetic_vl.py'), '--out', str(data),
-                    '--train-videos', '1', '--test-videos', '1', '--frames', '10'],
-                   check=True, capture_output=True)
+    subprocess.run([
+        sys.executable,
+        osp.join(REPO, 'tools', 'dataset_converters', 'make_synthetic_vl.py'), '--out',
+        str(data), '--train-videos', '1', '--test-videos', '1', '--frames', '10'
+    ],
+                   check=True,
+                   capture_output=True)
     config = osp.join(REPO, 'configs', 'demo', 'satracker_tiny-minilm_2xb8_synthetic.py')
-    proc = subprocess.run(
-        [sys.executable, osp.join(REPO, 'tools', 'train.py'), config, '--check-only',
-         '--cfg-options', f'train_dataloader.dataset.data_root={data}/',
-         f'test_dataloader.dataset.data_root={data}/'],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([
+        sys.executable,
+        osp.join(REPO, 'tools', 'train.py'), config, '--check-only', '--cfg-options',
+        f'train_dataloader.dataset.data_root={data}/', f'test_dataloader.dataset.data_root={data}/'
+    ],
+                          cwd=tmp_path,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert 'are in place' in proc.stdout
     assert not (tmp_path / 'work_dirs').exists() or not os.listdir(tmp_path / 'work_dirs')

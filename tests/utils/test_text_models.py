@@ -10,9 +10,11 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _tokenizers(cfg):
-    return [node.get('tokenizer_path')
-            for key in ('train_dataloader', 'val_dataloader', 'test_dataloader')
-            for _, node in iter_config_dicts(cfg.get(key)) if node.get('type') == 'TokenizeText']
+    return [
+        node.get('tokenizer_path')
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+        for _, node in iter_config_dicts(cfg.get(key)) if node.get('type') == 'TokenizeText'
+    ]
 
 
 def test_one_walker_gives_every_dict_with_its_cfg_options_key():
@@ -33,8 +35,8 @@ def test_every_pipeline_of_a_loaded_config_follows_the_encoder():
 
 
 def test_explicit_paths_stay_and_vision_only_models_get_the_default_vocabulary():
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'satracker', 'ablations',
-                                   'satracker_tab4-2-tem.py'))
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'satracker', 'ablations', 'satracker_tab4-2-tem.py'))
     assert cfg.model.backbone.text_encoder is None
     cfg.merge_from_dict({'test_dataloader.dataset.pipeline.2.tokenizer_path': '/mine'})
     assert resolve_tokenizer_paths(cfg) == MINILM_PACKAGE

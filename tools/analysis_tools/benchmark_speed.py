@@ -52,21 +52,29 @@ DEFAULT_BASELINE = ('mmtrack::sot/stark/'
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='SATracker per-frame latency')
     add_model_tool_args(parser)  # config, --tiny, --text-len, --cfg-options, --json
-    parser.add_argument('--baseline', default=DEFAULT_BASELINE,
-                        help="MMTracking SOT config measured in the same run ('none' to skip)")
+    parser.add_argument(
+        '--baseline',
+        default=DEFAULT_BASELINE,
+        help="MMTracking SOT config measured in the same run ('none' to skip)")
     parser.add_argument('--device', default='cpu', help="'cpu' or 'cuda[:i]'")
     parser.add_argument('--fp16', action='store_true', help='autocast to float16 (CUDA)')
-    parser.add_argument('--bf16', action='store_true',
-                        help='also time SATracker (cached) with test_cfg.precision=bf16 and '
-                        'the baseline under bf16 autocast, side by side with fp32')
-    parser.add_argument('--no-uncached', action='store_true',
-                        help='skip the uncached SATracker (full forward on every frame)')
-    parser.add_argument('--compile', action='store_true',
-                        help='torch.compile the per-frame step (CUDA graphs on a GPU)')
+    parser.add_argument(
+        '--bf16',
+        action='store_true',
+        help='also time SATracker (cached) with test_cfg.precision=bf16 and '
+        'the baseline under bf16 autocast, side by side with fp32')
+    parser.add_argument(
+        '--no-uncached',
+        action='store_true',
+        help='skip the uncached SATracker (full forward on every frame)')
+    parser.add_argument(
+        '--compile',
+        action='store_true',
+        help='torch.compile the per-frame step (CUDA graphs on a GPU)')
     parser.add_argument('--frames', type=int, default=30, help='frames of the video')
     parser.add_argument('--warmup', type=int, default=5, help='untimed frames after frame 0')
-    parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640), metavar=('H', 'W'),
-                        help='frame size')
+    parser.add_argument(
+        '--img-size', type=int, nargs=2, default=(480, 640), metavar=('H', 'W'), help='frame size')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
     return parser.parse_args(argv)
 
@@ -77,8 +85,8 @@ def _sample(frame_id: int, h: int, w: int, box=None):
     ds = TrackDataSample()
     ds.set_metainfo(dict(frame_id=frame_id, ori_shape=(h, w), img_shape=(h, w)))
     if box is not None:
-        ds.gt_instances = InstanceData(bboxes=torch.as_tensor(box)[None],
-                                       labels=torch.zeros(1, dtype=torch.long))
+        ds.gt_instances = InstanceData(
+            bboxes=torch.as_tensor(box)[None], labels=torch.zeros(1, dtype=torch.long))
     return ds
 
 
@@ -104,10 +112,14 @@ def time_trackers(trackers: dict, frames, first_box, device, warmup, autocast) -
     """
     n, _, h, w = frames.shape
     cuda = device.type == 'cuda'
-    trackers = {name: tuple(t) + (contextlib.nullcontext,) * (3 - len(t))
-                for name, t in trackers.items()}
-    imgs = {name: [preprocess_frame(model, f, device) for f in frames]
-            for name, (model, _, _) in trackers.items()}
+    trackers = {
+        name: tuple(t) + (contextlib.nullcontext, ) * (3 - len(t))
+        for name, t in trackers.items()
+    }
+    imgs = {
+        name: [preprocess_frame(model, f, device) for f in frames]
+        for name, (model, _, _) in trackers.items()
+    }
     box0 = torch.from_numpy(first_box).to(device)
     samples = [_sample(k, h, w, box0 if k == 0 else None) for k in range(n)]
     times = {name: [] for name in trackers}
@@ -130,8 +142,8 @@ def time_trackers(trackers: dict, frames, first_box, device, warmup, autocast) -
     out = {}
     for name, values in times.items():
         median = statistics.median(values)
-        out[name] = dict(median_ms=1e3 * median, fps=1.0 / median, frames_timed=len(values),
-                         last_box=last[name])
+        out[name] = dict(
+            median_ms=1e3 * median, fps=1.0 / median, frames_timed=len(values), last_box=last[name])
     return out
 
 
@@ -167,12 +179,19 @@ def main(argv=None):
     frames, first_box = synthetic_video(args.frames, h, w)
     model = build_satracker(args)
     g = torch.Generator().manual_seed(0)
-    text = dict(text_ids=torch.randint(1000, 2000, (1, args.text_len), generator=g).to(device),
-                text_mask=torch.ones(1, args.text_len, dtype=torch.long, device=device))
+    text = dict(
+        text_ids=torch.randint(1000, 2000, (1, args.text_len), generator=g).to(device),
+        text_mask=torch.ones(1, args.text_len, dtype=torch.long, device=device))
 
-    results = dict(device=str(device), torch_threads=torch.get_num_threads(),
-                   img_size=[h, w], frames=args.frames, warmup=args.warmup, fp16=args.fp16,
-                   bf16=args.bf16, compile=args.compile)
+    results = dict(
+        device=str(device),
+        torch_threads=torch.get_num_threads(),
+        img_size=[h, w],
+        frames=args.frames,
+        warmup=args.warmup,
+        fp16=args.fp16,
+        bf16=args.bf16,
+        compile=args.compile)
     if args.bf16:
         from satracker.models.trackers.satracker import bf16_supported
         results['bf16_native'] = bf16_supported(device.type)
@@ -187,8 +206,8 @@ def main(argv=None):
         if args.bf16:
             ours.append(('satracker_cached_bf16', copy.deepcopy(model), True, 'bf16'))
     if not cached or not args.no_uncached:
-        ours.append(('satracker_uncached', copy.deepcopy(model) if cached else model, False,
-                     'fp32'))
+        ours.append(
+            ('satracker_uncached', copy.deepcopy(model) if cached else model, False, 'fp32'))
         if args.bf16 and not cached:
             ours.append(('satracker_uncached_bf16', copy.deepcopy(model), False, 'bf16'))
     for name, m, use_cache, precision in ours:
@@ -204,6 +223,7 @@ def main(argv=None):
             # MMTracking's STARK has no precision switch: autocast around its steps.
             def bf16_autocast():
                 return torch.autocast(device.type, dtype=torch.bfloat16)
+
             trackers['baseline_bf16'] = (copy.deepcopy(baseline), {}, bf16_autocast)
     results.update(time_trackers(trackers, frames, first_box, device, args.warmup, autocast))
 

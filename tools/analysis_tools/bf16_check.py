@@ -36,8 +36,7 @@ def parse_args(argv=None):
     add_model_tool_args(parser)  # config, --tiny, --text-len, --cfg-options, --json
     parser.add_argument('--checkpoint', help='weights-only checkpoint (default: random)')
     parser.add_argument('--frames', type=int, default=12, help='agreement: frames')
-    parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640),
-                        metavar=('H', 'W'))
+    parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640), metavar=('H', 'W'))
     parser.add_argument('--batch-size', type=int, default=8, help='amp-step: batch size')
     parser.add_argument('--steps', type=int, default=6, help='amp-step: steps per wrapper')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
@@ -79,8 +78,12 @@ def agreement(args) -> dict:
             ious.append(float(bbox_overlaps(a, b)[0, 0]))
             shifts.append(float((a - b).abs().max()))
             model.memo.bbox = bbox_xyxy_to_cxcywh(a[0])
-    result = dict(bf16_native=native, frames=len(ious), mean_iou=statistics.mean(ious),
-                  min_iou=min(ious), max_abs_diff_px=max(shifts))
+    result = dict(
+        bf16_native=native,
+        frames=len(ious),
+        mean_iou=statistics.mean(ious),
+        min_iou=min(ious),
+        max_abs_diff_px=max(shifts))
     print(f"bf16 vs fp32 from the same fp32 box, {len(ious)} frames {h}x{w}: mean IoU "
           f"{result['mean_iou']:.4f}, min IoU {result['min_iou']:.4f}, max |diff| "
           f"{result['max_abs_diff_px']:.2f} px (bf16 native: {native})")
@@ -93,10 +96,11 @@ def _random_batch(model, batch_size: int, text_len: int):
     t = int(model.test_cfg['template_size'])
     s = int(model.test_cfg['search_size'])
     g = torch.Generator().manual_seed(0)
-    inputs = dict(img=torch.randn(batch_size, 1, 3, t, t, generator=g),
-                  search_img=torch.randn(batch_size, 1, 3, s, s, generator=g),
-                  text_ids=torch.randint(1000, 2000, (batch_size, text_len), generator=g),
-                  text_mask=torch.ones(batch_size, text_len, dtype=torch.long))
+    inputs = dict(
+        img=torch.randn(batch_size, 1, 3, t, t, generator=g),
+        search_img=torch.randn(batch_size, 1, 3, s, s, generator=g),
+        text_ids=torch.randint(1000, 2000, (batch_size, text_len), generator=g),
+        text_mask=torch.ones(batch_size, text_len, dtype=torch.long))
     samples = []
     for _ in range(batch_size):
         ds = TrackDataSample()
@@ -116,8 +120,7 @@ def amp_step(args) -> dict:
     models = dict(fp32=model, bf16=copy.deepcopy(model))
     wrappers = dict(
         fp32=OptimWrapper(torch.optim.AdamW(models['fp32'].parameters(), lr=1e-4)),
-        bf16=CPUAmpOptimWrapper(optimizer=torch.optim.AdamW(models['bf16'].parameters(),
-                                                            lr=1e-4)))
+        bf16=CPUAmpOptimWrapper(optimizer=torch.optim.AdamW(models['bf16'].parameters(), lr=1e-4)))
     inputs, samples = _random_batch(model, args.batch_size, args.text_len)
     times = {k: [] for k in wrappers}
     losses = {}
@@ -131,8 +134,10 @@ def amp_step(args) -> dict:
             if step > 0:  # the first step is a warm-up
                 times[key].append(time.perf_counter() - start)
             losses[key] = loss.item()
-    result = {k: dict(median_ms=1e3 * statistics.median(v), last_loss=losses[k])
-              for k, v in times.items()}
+    result = {
+        k: dict(median_ms=1e3 * statistics.median(v), last_loss=losses[k])
+        for k, v in times.items()
+    }
     result['ratio bf16/fp32'] = result['bf16']['median_ms'] / result['fp32']['median_ms']
     print(f'training step, batch {args.batch_size}, {args.steps} timed steps, threads '
           f'{torch.get_num_threads()}:')

@@ -28,12 +28,14 @@ from satracker.utils import resolve_tokenizer_paths
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Save training samples with text')
     parser.add_argument('config', help='config with a train_dataloader')
-    parser.add_argument('--output-dir', default='work_dirs/browse_dataset',
-                        help='folder for the images')
+    parser.add_argument(
+        '--output-dir', default='work_dirs/browse_dataset', help='folder for the images')
     parser.add_argument('--num-samples', type=int, default=10)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. train_dataloader.dataset.data_root=...')
     return parser.parse_args(argv)
 
@@ -105,8 +107,8 @@ def render_sample(sample, tokenizer=None, width=None):
         wrapped += textwrap.wrap(line, max(20, width // 8)) or ['']
     panel = np.full((18 * len(wrapped) + 8, width, 3), 255, np.uint8)
     for i, line in enumerate(wrapped):
-        cv2.putText(panel, line, (4, 18 * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
-                    (0, 0, 0), 1, cv2.LINE_AA)
+        cv2.putText(panel, line, (4, 18 * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1,
+                    cv2.LINE_AA)
     if row.shape[1] < width:
         row = np.pad(row, ((0, 0), (0, width - row.shape[1]), (0, 0)))
     return np.vstack([row, panel])
@@ -128,8 +130,7 @@ def main(argv=None):
     np.random.seed(args.seed)
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     tokenizer = None
-    for t in getattr(getattr(dataset, 'datasets', [dataset])[0].pipeline, 'transforms',
-                     []):
+    for t in getattr(getattr(dataset, 'datasets', [dataset])[0].pipeline, 'transforms', []):
         if type(t).__name__ == 'TokenizeText':
             tokenizer = t.tokenizer
     os.makedirs(args.output_dir, exist_ok=True)

@@ -32,21 +32,35 @@ from satracker.evaluation.result_files import load_tracker_result
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Compare trackers: SUC / NPRE / PRE table and success / precision plots')
-    parser.add_argument('result_dirs', nargs='+', metavar='RESULT_DIR',
-                        help='folders written by VLSOTMetric (vl_sot_eval.json and/or '
-                        '<video>.txt files)')
-    parser.add_argument('--names', nargs='+', help='display names, one per RESULT_DIR '
-                        "(default: the JSON's tracker_name, else the folder name)")
+    parser.add_argument(
+        'result_dirs',
+        nargs='+',
+        metavar='RESULT_DIR',
+        help='folders written by VLSOTMetric (vl_sot_eval.json and/or '
+        '<video>.txt files)')
+    parser.add_argument(
+        '--names',
+        nargs='+',
+        help='display names, one per RESULT_DIR '
+        "(default: the JSON's tracker_name, else the folder name)")
     parser.add_argument('--out', required=True, help='output folder for the plots and table')
-    parser.add_argument('--gt-dir', help='folder of <video>.txt ground truth (x,y,w,h); '
-                        'rescore the <video>.txt predictions instead of reading the JSON')
-    parser.add_argument('--absent-dir', help='with --gt-dir: folder of <video>.txt 0/1 '
-                        'flags, 1 = target absent (LaSOT/TNL2K); absent frames are misses')
-    parser.add_argument('--protocol', choices=PROTOCOLS, default=None,
-                        help='scoring protocol with --gt-dir (default pytracking); without '
-                        'it, only checks that the JSONs were scored with this protocol')
-    parser.add_argument('--title', default='', help="appended to the plot titles, e.g. "
-                        "' on TNL2K'")
+    parser.add_argument(
+        '--gt-dir',
+        help='folder of <video>.txt ground truth (x,y,w,h); '
+        'rescore the <video>.txt predictions instead of reading the JSON')
+    parser.add_argument(
+        '--absent-dir',
+        help='with --gt-dir: folder of <video>.txt 0/1 '
+        'flags, 1 = target absent (LaSOT/TNL2K); absent frames are misses')
+    parser.add_argument(
+        '--protocol',
+        choices=PROTOCOLS,
+        default=None,
+        help='scoring protocol with --gt-dir (default pytracking); without '
+        'it, only checks that the JSONs were scored with this protocol')
+    parser.add_argument(
+        '--title', default='', help="appended to the plot titles, e.g. "
+        "' on TNL2K'")
     args = parser.parse_args(argv)
     if args.names is not None and len(args.names) != len(args.result_dirs):
         parser.error(f'--names has {len(args.names)} names for {len(args.result_dirs)} '
@@ -65,18 +79,22 @@ def main(argv=None):
             sys.exit(f'error: result folder {result_dir} does not exist')
         try:
             results.append(
-                load_tracker_result(result_dir, name, gt_dir=args.gt_dir,
-                                    absent_dir=args.absent_dir, protocol=args.protocol))
+                load_tracker_result(
+                    result_dir,
+                    name,
+                    gt_dir=args.gt_dir,
+                    absent_dir=args.absent_dir,
+                    protocol=args.protocol))
         except (FileNotFoundError, ValueError) as e:
             sys.exit(f'error: {e}')
     protocols = {r['protocol'] for r in results}
     if len(protocols) > 1:
-        print(f'warning: the trackers were scored with different protocols {protocols}',
-              file=sys.stderr)
+        print(
+            f'warning: the trackers were scored with different protocols {protocols}',
+            file=sys.stderr)
     video_sets = {tuple(sorted(r['video_names'])) for r in results if r['video_names']}
     if len(video_sets) > 1:
-        print('warning: the trackers were scored on different sets of videos',
-              file=sys.stderr)
+        print('warning: the trackers were scored on different sets of videos', file=sys.stderr)
     table = format_results_table(results)
     print(table)
     os.makedirs(args.out, exist_ok=True)

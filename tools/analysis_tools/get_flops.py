@@ -27,6 +27,7 @@ import sys
 from collections import OrderedDict
 
 import torch
+
 from satracker.cli import add_model_tool_args, read_config, save_json
 from satracker.testing import build_offline_model
 
@@ -37,10 +38,16 @@ PAPER_GMACS = 28.8
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='SATracker parameters and MACs')
     add_model_tool_args(parser)  # config, --tiny, --text-len, --cfg-options, --json
-    parser.add_argument('--template-size', type=int, default=None,
-                        help='template side (default: model.test_cfg.template_size)')
-    parser.add_argument('--search-size', type=int, default=None,
-                        help='search side (default: model.test_cfg.search_size)')
+    parser.add_argument(
+        '--template-size',
+        type=int,
+        default=None,
+        help='template side (default: model.test_cfg.template_size)')
+    parser.add_argument(
+        '--search-size',
+        type=int,
+        default=None,
+        help='search side (default: model.test_cfg.search_size)')
     return parser.parse_args(argv)
 
 
@@ -140,43 +147,56 @@ def measure(model, template_size: int, search_size: int, text_len: int) -> dict:
         macs['template_text'] = None
         macs['search_stream'] = None
     return dict(
-        params=count_params(model), macs=macs, template_size=template_size,
-        search_size=search_size, text_len=text_len)
+        params=count_params(model),
+        macs=macs,
+        template_size=template_size,
+        search_size=search_size,
+        text_len=text_len)
 
 
 def report(result: dict, out=sys.stdout) -> None:
     """Print the counts as a small table, with the paper's numbers for scale."""
     p, m = result['params'], result['macs']
     zs, xs = result['template_size'], result['search_size']
-    print(f"inputs: template {zs}x{zs}, search {xs}x{xs}, {result['text_len']} tokens",
-          file=out)
+    print(f"inputs: template {zs}x{zs}, search {xs}x{xs}, {result['text_len']} tokens", file=out)
     print('parameters (M):', file=out)
-    labels = dict(cvt='CvT part (CTE + TEM + norms)', bert='BERT part (staged text encoder)',
-                  sam='SAMs (fusion modules)', neck='neck', head='head (corner + DM proj.)',
-                  other='other', total='total', word_embeddings='  of which word embeddings',
-                  total_without_word_embeddings='total without word embeddings')
+    labels = dict(
+        cvt='CvT part (CTE + TEM + norms)',
+        bert='BERT part (staged text encoder)',
+        sam='SAMs (fusion modules)',
+        neck='neck',
+        head='head (corner + DM proj.)',
+        other='other',
+        total='total',
+        word_embeddings='  of which word embeddings',
+        total_without_word_embeddings='total without word embeddings')
     for key, label in labels.items():
         if key in ('neck', 'other') and not p[key]:
             continue
         print(f'  {label:<34s} {p[key] / 1e6:9.2f}', file=out)
     dev_total = 100 * (p['total'] / 1e6 / PAPER_PARAMS_M - 1)
     dev_no_words = 100 * (p['total_without_word_embeddings'] / 1e6 / PAPER_PARAMS_M - 1)
-    print(f'  paper: {PAPER_PARAMS_M} M -> total {dev_total:+.1f}%, without word embeddings '
-          f'{dev_no_words:+.1f}%', file=out)
+    print(
+        f'  paper: {PAPER_PARAMS_M} M -> total {dev_total:+.1f}%, without word embeddings '
+        f'{dev_no_words:+.1f}%',
+        file=out)
     print('multiply-accumulates (G):', file=out)
     print(f"  full forward (template + search + text) {m['full'] / 1e9:9.2f}", file=out)
     if m['search_stream'] is not None:
-        print(f"  template + text only (init, cached)     {m['template_text'] / 1e9:9.2f}",
-              file=out)
-        print(f"  cached search stream (per frame)        {m['search_stream'] / 1e9:9.2f}",
-              file=out)
+        print(
+            f"  template + text only (init, cached)     {m['template_text'] / 1e9:9.2f}", file=out)
+        print(
+            f"  cached search stream (per frame)        {m['search_stream'] / 1e9:9.2f}", file=out)
         bound = m['full'] - m['template_text']
-        print(f'  full - template/text work               {bound / 1e9:9.2f}  '
-              f"(search stream {'<=' if m['search_stream'] <= bound else '>'} this)", file=out)
+        print(
+            f'  full - template/text work               {bound / 1e9:9.2f}  '
+            f"(search stream {'<=' if m['search_stream'] <= bound else '>'} this)",
+            file=out)
     else:
         print('  no cache (symmetric attention): every frame runs the full forward', file=out)
-    print(f"  paper: {PAPER_GMACS} G -> full {100 * (m['full'] / 1e9 / PAPER_GMACS - 1):+.1f}%",
-          file=out)
+    print(
+        f"  paper: {PAPER_GMACS} G -> full {100 * (m['full'] / 1e9 / PAPER_GMACS - 1):+.1f}%",
+        file=out)
 
 
 def main(argv=None):

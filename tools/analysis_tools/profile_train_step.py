@@ -45,10 +45,17 @@ def parse_args(argv=None):
     parser.add_argument('--procs', type=int, default=2, help='processes (gloo)')
     parser.add_argument('--steps', type=int, default=5, help='measured steps')
     parser.add_argument('--warmup', type=int, default=2, help='steps before measuring')
-    parser.add_argument('--amp', action='store_true',
-                        help='bf16 autocast on CPU (CPUAmpOptimWrapper), as train.py --amp')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default=None,
-                        metavar='KEY=VALUE', help='override config keys, as in tools/train.py')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='bf16 autocast on CPU (CPUAmpOptimWrapper), as train.py --amp')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default=None,
+        metavar='KEY=VALUE',
+        help='override config keys, as in tools/train.py')
     args = parser.parse_args(argv)
     if args.procs < 1 or args.steps < 1 or args.warmup < 0:
         parser.error('--procs and --steps must be >= 1 and --warmup >= 0')
@@ -88,8 +95,8 @@ def _build(cfg):
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.train()
-    loader = Runner.build_dataloader(cfg.train_dataloader, seed=cfg.get('randomness', {}).get(
-        'seed', 0))
+    loader = Runner.build_dataloader(
+        cfg.train_dataloader, seed=cfg.get('randomness', {}).get('seed', 0))
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     return model, loader, optim_wrapper
 
@@ -119,8 +126,8 @@ def _run(cfg, args, rank, world, freeze_text):
     timer = StepTimer()
     _instrument(model, timer)
     params = [p for p in model.parameters() if p.requires_grad]
-    autocast = (torch.autocast('cpu', dtype=torch.bfloat16) if args.amp else
-                contextlib.nullcontext())
+    autocast = (
+        torch.autocast('cpu', dtype=torch.bfloat16) if args.amp else contextlib.nullcontext())
     it = iter(loader)
     for step in range(args.warmup + args.steps):
         timer.enabled = step >= args.warmup
@@ -136,8 +143,7 @@ def _run(cfg, args, rank, world, freeze_text):
                 loss.backward()
             with timer.part('all-reduce'):
                 if world > 1:
-                    grads = [p.grad if p.grad is not None else torch.zeros_like(p)
-                             for p in params]
+                    grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
                     flat = torch.cat([g.reshape(-1) for g in grads])
                     dist.all_reduce(flat)
                     flat /= world
@@ -145,8 +151,8 @@ def _run(cfg, args, rank, world, freeze_text):
                 optim_wrapper.step()
                 optim_wrapper.zero_grad()
     per_step = {k: 1000 * v / args.steps for k, v in timer.total.items()}
-    per_step['vision'] = (per_step.get('backbone', 0) - per_step.get('text encoder', 0) -
-                          per_step.get('SAM', 0))
+    per_step['vision'] = (
+        per_step.get('backbone', 0) - per_step.get('text encoder', 0) - per_step.get('SAM', 0))
     return per_step, sum(p.numel() for p in params)
 
 
@@ -154,14 +160,15 @@ def _worker(rank, world, port, args, queue):
     os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // world)))
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
     if world > 1:
-        dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank,
-                                world_size=world)
+        dist.init_process_group(
+            'gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world)
     from mmengine.registry import init_default_scope
 
     import satracker  # noqa: F401  (registration)
     from satracker.cli import load_config
-    cfg = load_config(argparse.Namespace(config=args.config, cfg_options=args.cfg_options,
-                                         work_dir=None, launcher='none'))
+    cfg = load_config(
+        argparse.Namespace(
+            config=args.config, cfg_options=args.cfg_options, work_dir=None, launcher='none'))
     init_default_scope(cfg.get('default_scope', 'mmtrack'))
     full, n_params = _run(cfg, args, rank, world, freeze_text=False)
     frozen, _ = _run(cfg, args, rank, world, freeze_text=True)
@@ -175,9 +182,10 @@ def _worker(rank, world, port, args, queue):
 def format_table(full: dict, frozen: dict, n_params: int, header: str) -> str:
     """The per-part table (ms per step and share of the step)."""
     step = full['step']
-    rows = [header, f'trainable parameters: {n_params / 1e6:.2f} M', '',
-            f'| {"part":<32} | {"ms/step":>8} | {"share":>6} |',
-            f'|{"-" * 34}|{"-" * 10}:|{"-" * 7}:|']
+    rows = [
+        header, f'trainable parameters: {n_params / 1e6:.2f} M', '',
+        f'| {"part":<32} | {"ms/step":>8} | {"share":>6} |', f'|{"-" * 34}|{"-" * 10}:|{"-" * 7}:|'
+    ]
     for part in PARTS:
         ms = full.get(part, 0.0)
         rows.append(f'| {part:<32} | {ms:8.1f} | {100 * ms / step:5.1f}% |')
@@ -203,8 +211,12 @@ def main(argv=None):
         port = s.getsockname()[1]
     ctx = mp.get_context('spawn')
     queue = ctx.SimpleQueue()
-    mp.start_processes(_worker, args=(args.procs, port, args, queue), nprocs=args.procs,
-                       join=True, start_method='spawn')
+    mp.start_processes(
+        _worker,
+        args=(args.procs, port, args, queue),
+        nprocs=args.procs,
+        join=True,
+        start_method='spawn')
     full, frozen, n_params = queue.get()
     threads = os.environ.get('OMP_NUM_THREADS') or max(1, (os.cpu_count() or 1) // args.procs)
     header = (f'{args.config}: {args.procs} process(es) x {threads} thread(s), '

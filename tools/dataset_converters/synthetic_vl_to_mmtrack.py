@@ -44,16 +44,28 @@ from satracker_data.vl_sot_io import (MMTRACK_INFO_HEADER, list_frames, parse_gt
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="Write MMTracking's SOT dataset layouts for a TNL2K-layout set")
-    parser.add_argument('-i', '--input', required=True,
-                        help='the set in TNL2K layout (train/, test/), e.g. data/synthetic_vl')
-    parser.add_argument('-o', '--output', required=True,
-                        help='the data root to write (data_root of the MMTracking configs)')
-    parser.add_argument('--test-frames', type=int, default=None,
-                        help='cut each test video to its first N frames (default: all)')
-    parser.add_argument('--images-per-video', type=int, default=4,
-                        help='frames of each train video used as COCO / ImageNet DET images')
-    parser.add_argument('--copy', action='store_true',
-                        help='copy the frames instead of linking them')
+    parser.add_argument(
+        '-i',
+        '--input',
+        required=True,
+        help='the set in TNL2K layout (train/, test/), e.g. data/synthetic_vl')
+    parser.add_argument(
+        '-o',
+        '--output',
+        required=True,
+        help='the data root to write (data_root of the MMTracking configs)')
+    parser.add_argument(
+        '--test-frames',
+        type=int,
+        default=None,
+        help='cut each test video to its first N frames (default: all)')
+    parser.add_argument(
+        '--images-per-video',
+        type=int,
+        default=4,
+        help='frames of each train video used as COCO / ImageNet DET images')
+    parser.add_argument(
+        '--copy', action='store_true', help='copy the frames instead of linking them')
     args = parser.parse_args(argv)
     if args.test_frames is not None and args.test_frames < 2:
         parser.error('--test-frames must be at least 2 (frame 0 only initialises)')
@@ -83,8 +95,7 @@ def read_split(root: str, split: str):
     if not osp.isdir(split_dir):
         return []
     return [(name, *read_video(osp.join(split_dir, name)))
-            for name in sorted(os.listdir(split_dir))
-            if osp.isdir(osp.join(split_dir, name))]
+            for name in sorted(os.listdir(split_dir)) if osp.isdir(osp.join(split_dir, name))]
 
 
 class Writer:
@@ -195,8 +206,14 @@ def write_coco(w: Writer, videos, img_dir: str, ann_file: str, per_video: int) -
         w.frame(src, f'{img_dir}/{file_name}')
         width, height = _image_size(src)
         images.append(dict(id=img_id, file_name=file_name, width=width, height=height))
-        annotations.append(dict(id=img_id, image_id=img_id, category_id=1, bbox=list(box),
-                                area=float(box[2] * box[3]), iscrowd=0))
+        annotations.append(
+            dict(
+                id=img_id,
+                image_id=img_id,
+                category_id=1,
+                bbox=list(box),
+                area=float(box[2] * box[3]),
+                iscrowd=0))
     w.json(ann_file, dict(images=images, annotations=annotations, categories=_category()))
     return ann_file
 
@@ -210,19 +227,36 @@ def write_imagenet_vid(w: Writer, videos) -> str:
             file_name = f'train/{name}/{i:06d}.JPEG'
             w.frame(src, f'ILSVRC/Data/VID/{file_name}')
             img_id = len(images) + 1
-            images.append(dict(id=img_id, file_name=file_name, width=width, height=height,
-                               frame_id=i, video_id=vid_id))
-            annotations.append(dict(id=img_id, image_id=img_id, video_id=vid_id,
-                                    instance_id=vid_id, category_id=1, bbox=list(box),
-                                    area=float(box[2] * box[3]), iscrowd=False,
-                                    occluded=False, generated=False))
+            images.append(
+                dict(
+                    id=img_id,
+                    file_name=file_name,
+                    width=width,
+                    height=height,
+                    frame_id=i,
+                    video_id=vid_id))
+            annotations.append(
+                dict(
+                    id=img_id,
+                    image_id=img_id,
+                    video_id=vid_id,
+                    instance_id=vid_id,
+                    category_id=1,
+                    bbox=list(box),
+                    area=float(box[2] * box[3]),
+                    iscrowd=False,
+                    occluded=False,
+                    generated=False))
     ann_file = 'ILSVRC/annotations/imagenet_vid_train.json'
-    w.json(ann_file, dict(videos=vids, images=images, annotations=annotations,
-                          categories=_category()))
+    w.json(ann_file,
+           dict(videos=vids, images=images, annotations=annotations, categories=_category()))
     return ann_file
 
 
-def synthetic_vl_to_mmtrack(src: str, out: str, test_frames=None, images_per_video: int = 4,
+def synthetic_vl_to_mmtrack(src: str,
+                            out: str,
+                            test_frames=None,
+                            images_per_video: int = 4,
                             copy: bool = False) -> list:
     """Write the MMTracking layouts (see the module docstring).
 

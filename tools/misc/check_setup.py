@@ -60,19 +60,30 @@ def parse_args(argv=None):
         'the data, weights and install before a real run')
     parser.add_argument('config', help='config file path')
     parser.add_argument('--iters', type=int, default=2, help='training iterations (default 2)')
-    parser.add_argument('--batch-size', type=int, default=1,
-                        help='training batch size (default 1)')
-    parser.add_argument('--test-videos', type=int, default=1,
-                        help='test videos, the first ones of the test set (default 1)')
-    parser.add_argument('--test-frames', type=int, default=5,
-                        help='frames of each test video (default 5; 0 skips the test)')
-    parser.add_argument('--work-dir',
-                        help='where logs, the checkpoint and results go (default '
-                        'work_dirs/check_setup/<config name>)')
-    parser.add_argument('--verbose', action='store_true',
-                        help="also print the training and test output (always in the logs)")
+    parser.add_argument('--batch-size', type=int, default=1, help='training batch size (default 1)')
     parser.add_argument(
-        '--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+        '--test-videos',
+        type=int,
+        default=1,
+        help='test videos, the first ones of the test set (default 1)')
+    parser.add_argument(
+        '--test-frames',
+        type=int,
+        default=5,
+        help='frames of each test video (default 5; 0 skips the test)')
+    parser.add_argument(
+        '--work-dir',
+        help='where logs, the checkpoint and results go (default '
+        'work_dirs/check_setup/<config name>)')
+    parser.add_argument(
+        '--verbose',
+        action='store_true',
+        help="also print the training and test output (always in the logs)")
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
         help='overrides for both runs, as for tools/train.py (data roots, weights, ...)')
     args = parser.parse_args(argv)
     if args.iters < 1 or args.batch_size < 1 or args.test_videos < 1 or args.test_frames < 0:
@@ -92,8 +103,8 @@ def _parse_options(options: list) -> dict:
 def _load(config: str, options: list):
     """The config as the tools see it with these ``--cfg-options``."""
     from satracker.cli import load_config
-    config_args = argparse.Namespace(config=config, cfg_options=_parse_options(options),
-                                     work_dir=None, launcher='none')
+    config_args = argparse.Namespace(
+        config=config, cfg_options=_parse_options(options), work_dir=None, launcher='none')
     try:
         return load_config(config_args)
     except (FileNotFoundError, SyntaxError, KeyError, ValueError, TypeError) as e:
@@ -109,8 +120,7 @@ def preflight(config: str, train_cfg, test_cfg=None) -> None:
     Raises:
         SetupError: Listing every missing file with the command that makes it.
     """
-    from satracker.utils.prerequisites import (EXIT_MISSING, find_missing,
-                                               format_missing)
+    from satracker.utils.prerequisites import EXIT_MISSING, find_missing, format_missing
     sampler = (train_cfg.get('train_dataloader') or {}).get('sampler', {}).get('type')
     if sampler != 'QuotaSampler':
         raise SetupError(f'train_dataloader.sampler is {sampler!r}: check_setup sets the '
@@ -119,8 +129,10 @@ def preflight(config: str, train_cfg, test_cfg=None) -> None:
     missing = find_missing(train_cfg, 'train')
     if test_cfg is not None:
         seen = {m.path for m in missing}
-        missing += [m for m in find_missing(test_cfg, 'test')
-                    if m.key.startswith('test_dataloader') and m.path not in seen]
+        missing += [
+            m for m in find_missing(test_cfg, 'test')
+            if m.key.startswith('test_dataloader') and m.path not in seen
+        ]
     if missing:
         raise SetupError(format_missing(missing, config), code=EXIT_MISSING)
 
@@ -191,8 +203,13 @@ def run_tool(cmd: list, log_file: str, verbose: bool) -> Tuple[float, float]:
     with open(log_file, 'w', encoding='utf-8') as log:
         log.write(shlex.join(cmd) + '\n')
         # In the caller's directory: relative paths of the config mean the same there.
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, errors='replace')
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors='replace')
         for line in proc.stdout:
             log.write(line)
             lines.append(line.rstrip('\n'))
@@ -243,14 +260,18 @@ def _show(path: str) -> str:
 def train_options(args) -> list:
     """What check_setup changes in the training run (after the user's options)."""
     return [
-        f'train_dataloader.batch_size={args.batch_size}', 'train_dataloader.num_workers=0',
+        f'train_dataloader.batch_size={args.batch_size}',
+        'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False',
         f'train_dataloader.sampler.samples_per_epoch={args.iters * args.batch_size}',
-        'train_cfg.max_epochs=1', 'default_hooks.logger.interval=1',
+        'train_cfg.max_epochs=1',
+        'default_hooks.logger.interval=1',
         # weights only (not the optimizer state, twice their size): enough to test the
         # checkpoint and to start the next phase from it; a check is never resumed
         'default_hooks.checkpoint.save_optimizer=False',
-        'val_dataloader=None', 'val_cfg=None', 'val_evaluator=None'
+        'val_dataloader=None',
+        'val_cfg=None',
+        'val_evaluator=None'
     ]
 
 
@@ -287,10 +308,14 @@ def main(argv=None) -> dict:
     results_dir = osp.join(test_dir, 'results')
     os.makedirs(work_dir, exist_ok=True)
 
-    print(f'check_setup: training {args.iters} iteration(s) of batch {args.batch_size} '
-          f'(log: {_show(train_dir)}.log)', flush=True)
-    train_cmd = [sys.executable, TRAIN_TOOL, args.config, '--work-dir', train_dir,
-                 '--cfg-options', *user, *train_options(args)]
+    print(
+        f'check_setup: training {args.iters} iteration(s) of batch {args.batch_size} '
+        f'(log: {_show(train_dir)}.log)',
+        flush=True)
+    train_cmd = [
+        sys.executable, TRAIN_TOOL, args.config, '--work-dir', train_dir, '--cfg-options', *user,
+        *train_options(args)
+    ]
     train_s, train_gb = run_tool(train_cmd, train_dir + '.log', args.verbose)
     with open(osp.join(train_dir, 'last_checkpoint'), encoding='utf-8') as f:
         checkpoint = f.read().strip()
@@ -302,11 +327,15 @@ def main(argv=None) -> dict:
     if test_cfg is not None:
         short = shorten_test_set(test_cfg, osp.join(work_dir, 'test_data'), args.test_videos,
                                  args.test_frames)
-        print(f'check_setup: testing {args.test_frames} frame(s) of {args.test_videos} '
-              f'video(s) (log: {_show(test_dir)}.log)', flush=True)
-        test_cmd = [sys.executable, TEST_TOOL, args.config, '--checkpoint', checkpoint,
-                    '--trust-checkpoint', '--work-dir', test_dir, '--cfg-options', *user,
-                    *test_options(short, results_dir, test_cfg)]
+        print(
+            f'check_setup: testing {args.test_frames} frame(s) of {args.test_videos} '
+            f'video(s) (log: {_show(test_dir)}.log)',
+            flush=True)
+        test_cmd = [
+            sys.executable, TEST_TOOL, args.config, '--checkpoint', checkpoint,
+            '--trust-checkpoint', '--work-dir', test_dir, '--cfg-options', *user,
+            *test_options(short, results_dir, test_cfg)
+        ]
         test_s, test_gb = run_tool(test_cmd, test_dir + '.log', args.verbose)
         results_json = osp.join(results_dir, 'vl_sot_eval.json')
         if osp.isfile(results_json):
@@ -317,35 +346,42 @@ def main(argv=None) -> dict:
     print(f'  config       {args.config}')
     print(f'  model        {size:.1f} M values in the state dict')
     print(f'  train        {args.iters} iter(s) x batch {args.batch_size} in {train_s:.0f} s; '
-          f'losses at iter {scalars.get("iter", "?")}: '
-          + ', '.join(f'{k} {v:.4f}' for k, v in sorted(losses.items())))
+          f'losses at iter {scalars.get("iter", "?")}: ' +
+          ', '.join(f'{k} {v:.4f}' for k, v in sorted(losses.items())))
     print(f'  checkpoint   {_show(checkpoint)}')
     if test_cfg is None:
-        print('  test         skipped' + ('' if args.test_frames == 0 else
-                                          ' (the config has no test_dataloader)'))
+        print('  test         skipped' +
+              ('' if args.test_frames == 0 else ' (the config has no test_dataloader)'))
     elif results is not None:
         ms = results.get('ms_per_frame')
         print(f'  test         {results["num_videos"]} video(s), {results["num_frames"]} '
               f'frames in {test_s:.0f} s: success {results["success"]:.2f}, precision '
-              f'{results["precision"]:.2f}, norm_precision {results["norm_precision"]:.2f}'
-              + (f', {ms:.0f} ms/frame' if ms is not None else ''))
+              f'{results["precision"]:.2f}, norm_precision {results["norm_precision"]:.2f}' +
+              (f', {ms:.0f} ms/frame' if ms is not None else ''))
         print(f'  results      {_show(results_dir)}')
     else:
         print(f'  test         done in {test_s:.0f} s; metrics in {_show(test_dir)}.log')
-    print(f'  peak memory  {train_gb:.2f} GB training'
-          + (f', {test_gb:.2f} GB test' if test_cfg is not None else '') + ' (resident)')
+    print(f'  peak memory  {train_gb:.2f} GB training' +
+          (f', {test_gb:.2f} GB test' if test_cfg is not None else '') + ' (resident)')
     print(f'  total        {time.time() - t_start:.0f} s; commands and output in '
-          f'{_show(train_dir)}.log'
-          + (f', {_show(test_dir)}.log' if test_cfg is not None else ''))
+          f'{_show(train_dir)}.log' + (f', {_show(test_dir)}.log' if test_cfg is not None else ''))
     if not losses:
         raise SetupError(f'no loss was logged (see {_show(train_dir)}.log)')
     bad = {k: v for k, v in losses.items() if not math.isfinite(v)}
     if bad:
         raise SetupError('non-finite loss(es): ' + ', '.join(f'{k}={v}' for k, v in bad.items()))
     print('check_setup: OK')
-    return dict(checkpoint=checkpoint, model_mvalues=size, losses=losses, train_s=train_s,
-                train_peak_gb=train_gb, test_s=test_s, test_peak_gb=test_gb, results=results,
-                results_dir=results_dir if results is not None else None, work_dir=work_dir)
+    return dict(
+        checkpoint=checkpoint,
+        model_mvalues=size,
+        losses=losses,
+        train_s=train_s,
+        train_peak_gb=train_gb,
+        test_s=test_s,
+        test_peak_gb=test_gb,
+        results=results,
+        results_dir=results_dir if results is not None else None,
+        work_dir=work_dir)
 
 
 if __name__ == '__main__':

@@ -38,6 +38,7 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: without declaring them. pycocotools and lap are binary (cp312 manylinux wheels); shapely
 #: and attributee (requirements/runtime.txt) are not imported on this path and stay behind.
 #: setuptools < 81 still ships pkg_resources, which mmcv's setup.py imports.
+# yapf: disable  (hand-grouped tables)
 NODE_WHEELS = (
     'mmengine==0.10.7', 'mmdet==3.0.0rc5', 'mmcls==1.0.0rc5', 'mmtrack==1.0.0rc1',
     'setuptools>=77,<81', 'addict', 'yapf', 'platformdirs', 'termcolor', 'terminaltables',
@@ -60,11 +61,17 @@ REQUIRED_IMPORTS = (
     ('terminaltables', 'terminaltables'), ('pycocotools', 'pycocotools'), ('lap', 'lap'),
     ('motmetrics', 'motmetrics'), ('xmltodict', 'xmltodict'), ('modelindex', 'model-index'),
     ('ordered_set', 'ordered-set'), ('trackeval', 'trackeval'))
+# yapf: enable
 
 STARK_ST1_TRAIN = ('mmtrack::sot/stark/'
                    'stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py')
-TINY_BERT = dict(hidden_size=32, num_hidden_layers=3, num_attention_heads=2,
-                 intermediate_size=64, max_position_embeddings=64, vocab_size=30522)
+TINY_BERT = dict(
+    hidden_size=32,
+    num_hidden_layers=3,
+    num_attention_heads=2,
+    intermediate_size=64,
+    max_position_embeddings=64,
+    vocab_size=30522)
 
 
 class CheckError(Exception):
@@ -87,8 +94,7 @@ def _nvcc_version():
     if not nvcc or not osp.exists(nvcc):
         return 'not found'
     try:
-        out = subprocess.run([nvcc, '--version'], capture_output=True, text=True,
-                             timeout=30).stdout
+        out = subprocess.run([nvcc, '--version'], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return 'not runnable'
     for line in out.splitlines():
@@ -108,8 +114,8 @@ def cmd_env(args):
         except md.PackageNotFoundError:
             versions.append(f'{dist} missing')
     cuda = torch.cuda.is_available()
-    gpus = (f'{torch.cuda.device_count()} x {torch.cuda.get_device_name(0)}' if cuda
-            else 'no GPU visible')
+    gpus = (f'{torch.cuda.device_count()} x {torch.cuda.get_device_name(0)}'
+            if cuda else 'no GPU visible')
     text = (f'python {platform.python_version()} ({sys.executable}), torch {torch.__version__} '
             f'(CUDA {torch.version.cuda}), {gpus}, {", ".join(versions)}, nvcc '
             f'{_nvcc_version()}, {os.cpu_count()} cores')
@@ -173,16 +179,17 @@ def cmd_imports(args):
                          'DIST) or install them')
     for dist in ('torch', 'mmcv', 'mmengine', 'mmdet', 'mmtrack', 'transformers', 'numpy'):
         found[dist] = md.version(dist)
-    _print_result('imports', ', '.join(f'{k} {v}' for k, v in found.items())
-                  + ', mmcv.ops and satracker import')
+    _print_result(
+        'imports',
+        ', '.join(f'{k} {v}' for k, v in found.items()) + ', mmcv.ops and satracker import')
 
 
 # --------------------------------------------------------------------------- prepare
 def _run_tool(cmd):
     done = subprocess.run([sys.executable] + cmd, cwd=REPO, capture_output=True, text=True)
     if done.returncode != 0:
-        raise CheckError(f'{" ".join(cmd)} failed (exit {done.returncode}):\n'
-                         + (done.stdout + done.stderr)[-3000:])
+        raise CheckError(f'{" ".join(cmd)} failed (exit {done.returncode}):\n' +
+                         (done.stdout + done.stderr)[-3000:])
     return done.stdout
 
 
@@ -253,8 +260,7 @@ def _run_overrides(cfg, args, data_root=None):
     cfg.train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1, val_interval=1)
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
-    cfg.default_hooks.checkpoint = dict(type='AtomicCheckpointHook', interval=1,
-                                        max_keep_ckpts=1)
+    cfg.default_hooks.checkpoint = dict(type='AtomicCheckpointHook', interval=1, max_keep_ckpts=1)
     cfg.log_processor = dict(type='LogProcessor', window_size=1, by_epoch=True)
     cfg.randomness = dict(seed=0, deterministic=False)
     cfg.load_from = None
@@ -271,8 +277,7 @@ def _load(path):
 def _satracker_cfg(args, data_root, bert_dir):
     if args.tiny:
         # The demo's tiny SATracker (crops 64 / 160), with a random 3-layer BERT.
-        cfg = _load(osp.join(REPO, 'configs', 'demo',
-                             'satracker_tiny-minilm_2xb8_synthetic.py'))
+        cfg = _load(osp.join(REPO, 'configs', 'demo', 'satracker_tiny-minilm_2xb8_synthetic.py'))
         cfg.model.backbone.text_encoder.update(pretrained=bert_dir, layer_split=(1, 1, 1))
         cfg.model.head.text_dims = TINY_BERT['hidden_size']
     else:
@@ -319,24 +324,27 @@ def cmd_prepare(args):
     vl_root = osp.join(data, 'synthetic_vl')
     mm_root = osp.join(data, 'synthetic_mmtrack')
     # STARK's TridentSampling needs videos of about 20 frames or more.
-    videos = (['--train-videos', '2', '--test-videos', '1', '--frames', '20'] if args.tiny
-              else ['--train-videos', '8', '--test-videos', '2', '--frames', '40'])
+    videos = (['--train-videos', '2', '--test-videos', '1', '--frames', '20']
+              if args.tiny else ['--train-videos', '8', '--test-videos', '2', '--frames', '40'])
     if not osp.isfile(osp.join(vl_root, 'annotations', 'tnl2k_train_infos.txt')):
-        _run_tool(['tools/dataset_converters/make_synthetic_vl.py', '--out', vl_root,
-                   '--seed', '0'] + videos)
+        _run_tool(
+            ['tools/dataset_converters/make_synthetic_vl.py', '--out', vl_root, '--seed', '0'] +
+            videos)
     if not args.tiny and not osp.isdir(osp.join(mm_root, 'GOT10k')):
-        _run_tool(['tools/dataset_converters/synthetic_vl_to_mmtrack.py', '-i', vl_root,
-                   '-o', mm_root, '--test-frames', '5'])
-    bert_dir = osp.join(work, 'pretrained', 'bert-tiny-random' if args.tiny
-                        else 'bert-base-random')
+        _run_tool([
+            'tools/dataset_converters/synthetic_vl_to_mmtrack.py', '-i', vl_root, '-o', mm_root,
+            '--test-frames', '5'
+        ])
+    bert_dir = osp.join(work, 'pretrained', 'bert-tiny-random' if args.tiny else 'bert-base-random')
     vocab = make_bert_dir(bert_dir, args.tiny, args.vocab, vl_root)
     configs = osp.join(work, 'configs')
     os.makedirs(configs, exist_ok=True)
     _satracker_cfg(args, vl_root + '/', bert_dir).dump(osp.join(configs, 'satracker.py'))
     _stark_cfg(args, vl_root + '/', mm_root + '/').dump(osp.join(configs, 'stark_st1.py'))
     size = 'tiny' if args.tiny else 'paper-size'
-    _print_result('prepare', f'{size} configs in {configs}, synthetic data in {data}, random '
-                  f'BERT ({vocab}) in {bert_dir}, {time.time() - t0:.0f} s')
+    _print_result(
+        'prepare', f'{size} configs in {configs}, synthetic data in {data}, random '
+        f'BERT ({vocab}) in {bert_dir}, {time.time() - t0:.0f} s')
 
 
 # --------------------------------------------------------------------------- reports
@@ -371,8 +379,8 @@ def cmd_train_report(args):
     data_time = statistics.median(r.get('data_time', 0.0) for r in timed)
     samples = args.batch * args.gpus / step
     memory = [r['memory'] for r in records if 'memory' in r]
-    mem = (f'peak GPU memory {max(memory) / 1024:.2f} GiB' if memory
-           else 'peak GPU memory n/a (no CUDA)')
+    mem = (f'peak GPU memory {max(memory) / 1024:.2f} GiB'
+           if memory else 'peak GPU memory n/a (no CUDA)')
     log = _log_text(scalars_file)
     backend = re.search(r"'backend': '(\w+)'", log) or re.search(r'backend=(\w+)', log)
     wrapper = re.search(r"type='(\w*OptimWrapper)'", log)
@@ -394,11 +402,11 @@ def cmd_test_report(args):
     with open(path, encoding='utf-8') as f:
         res = json.load(f)
     ms = res.get('ms_per_frame')
-    _print_result(args.name, f"SUC {res['success']:.1f}, PRE {res['precision']:.1f}, NPRE "
-                  f"{res['norm_precision']:.1f} on {res['num_videos']} videos / "
-                  f"{res['num_frames']} frames, "
-                  + (f'{ms:.1f} ms/frame (data loading included)' if ms is not None
-                     else 'no timing'))
+    _print_result(
+        args.name, f"SUC {res['success']:.1f}, PRE {res['precision']:.1f}, NPRE "
+        f"{res['norm_precision']:.1f} on {res['num_videos']} videos / "
+        f"{res['num_frames']} frames, " +
+        (f'{ms:.1f} ms/frame (data loading included)' if ms is not None else 'no timing'))
 
 
 def cmd_bench_report(args):
@@ -446,8 +454,10 @@ def parse_args(argv=None):
     p.add_argument('--iters', type=int, default=20, help='training iterations')
     p.add_argument('--gpus', type=int, default=1, help='processes (GPUs)')
     p.add_argument('--workers', type=int, default=4, help='dataloader workers per process')
-    p.add_argument('--vocab', help="bert-base-uncased's vocab.txt (else the MiniLM "
-                   "package's, else a stand-in vocabulary)")
+    p.add_argument(
+        '--vocab',
+        help="bert-base-uncased's vocab.txt (else the MiniLM "
+        "package's, else a stand-in vocabulary)")
     p.set_defaults(func=cmd_prepare)
     p = sub.add_parser('train-report', help='samples/s and peak memory of a training run')
     p.add_argument('work_dir')

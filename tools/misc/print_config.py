@@ -15,8 +15,11 @@ from satracker.cli import load_config
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Print the whole config')
     parser.add_argument('config', help='config file path (or PACKAGE::path)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings, key=value (see tools/train.py)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings, key=value (see tools/train.py)')
     args = parser.parse_args(argv)
     args.work_dir, args.launcher = None, 'none'
     return args

@@ -90,12 +90,16 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Publish a weights-only checkpoint')
     parser.add_argument('in_file', help="input checkpoint, or a work dir (its last_checkpoint)")
     parser.add_argument('out_file', help='output checkpoint filename (.pth)')
-    parser.add_argument('--trust-checkpoint', action='store_true',
-                        help='allow unpickling the training checkpoint in full (only for files '
-                        'you trust)')
-    parser.add_argument('--no-hash', action='store_true',
-                        help='write exactly OUT_FILE (no "-<sha256[:8]>" suffix), e.g. the '
-                        "load_from path of the next phase's config")
+    parser.add_argument(
+        '--trust-checkpoint',
+        action='store_true',
+        help='allow unpickling the training checkpoint in full (only for files '
+        'you trust)')
+    parser.add_argument(
+        '--no-hash',
+        action='store_true',
+        help='write exactly OUT_FILE (no "-<sha256[:8]>" suffix), e.g. the '
+        "load_from path of the next phase's config")
     return parser.parse_args(argv)
 
 

@@ -17,16 +17,14 @@ import sys
 
 import torch
 
-from satracker.utils.cvt_converter import (convert_cvt_state_dict,
-                                           detect_cvt_source,
+from satracker.utils.cvt_converter import (convert_cvt_state_dict, detect_cvt_source,
                                            load_state_dict_file)
 
 
 def parse_args():
     parser = argparse.ArgumentParser(
         description='Convert official / HuggingFace CvT weights to SLB names')
-    parser.add_argument(
-        'src', help='source weights (.pth / .bin / .safetensors)')
+    parser.add_argument('src', help='source weights (.pth / .bin / .safetensors)')
     parser.add_argument('dst', help='output state dict (.pth)')
     parser.add_argument(
         '--source',
@@ -34,9 +32,7 @@ def parse_args():
         default='auto',
         help='naming of the source weights (default: detected from the keys)')
     parser.add_argument(
-        '--strict',
-        action='store_true',
-        help='fail when any key is missing or unexpected')
+        '--strict', action='store_true', help='fail when any key is missing or unexpected')
     return parser.parse_args()
 
 
@@ -49,17 +45,12 @@ def main():
         return 1
     converted, report = convert_cvt_state_dict(
         state, source=source, return_report=True, strict=False)
-    print(
-        f'source format: {source}; {len(state)} keys in, {len(converted)} keys out'
-    )
+    print(f'source format: {source}; {len(state)} keys in, {len(converted)} keys out')
     for name in ('dropped', 'missing', 'unexpected'):
         keys = report[name]
-        print(f'{name}: {len(keys)}' +
-              (''.join(f'\n  {k}' for k in keys) if keys else ''))
+        print(f'{name}: {len(keys)}' + (''.join(f'\n  {k}' for k in keys) if keys else ''))
     if args.strict and (report['missing'] or report['unexpected']):
-        print(
-            '--strict: refusing to write an incomplete conversion',
-            file=sys.stderr)
+        print('--strict: refusing to write an incomplete conversion', file=sys.stderr)
         return 2
     out_dir = osp.dirname(osp.abspath(args.dst))
     os.makedirs(out_dir, exist_ok=True)

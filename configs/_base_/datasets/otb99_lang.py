@@ -8,7 +8,5 @@ data_root = 'data/OTB99-Lang/'
 
 val_dataloader = dict(
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/otb99_lang_test_infos.txt'))
+        type=dataset_type, data_root=data_root, ann_file='annotations/otb99_lang_test_infos.txt'))
 test_dataloader = val_dataloader

@@ -9,7 +9,5 @@ data_root = 'data/TNL2K/'
 
 val_dataloader = dict(
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/tnl2k_test_infos.txt'))
+        type=dataset_type, data_root=data_root, ann_file='annotations/tnl2k_test_infos.txt'))
 test_dataloader = val_dataloader

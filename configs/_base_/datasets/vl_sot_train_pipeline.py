@@ -25,18 +25,12 @@ train_pipeline = [
         center_jitter_factor=[0, 4.5],
         scale_jitter_factor=[0, 0.5],
         crop_size_factor=[2, 5]),
-    dict(
-        type='SeqCropLikeStarkNp2',
-        crop_size_factor=[2, 5],
-        output_size=[128, 320]),
+    dict(type='SeqCropLikeStarkNp2', crop_size_factor=[2, 5], output_size=[128, 320]),
     dict(
         type='TransformBroadcaster',
         share_random_params=True,
         transforms=[dict(type='BrightnessAug', jitter_range=0.2)]),
     dict(type='CheckPadMaskValidity', stride=16),
-    dict(
-        type='TokenizeText',
-        tokenizer_path=tokenizer_path,
-        max_length=text_max_length),
+    dict(type='TokenizeText', tokenizer_path=tokenizer_path, max_length=text_max_length),
     dict(type='PackVLTrackInputs', ref_prefix='search', num_template_frames=1)
 ]

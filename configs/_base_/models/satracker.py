@@ -40,11 +40,7 @@ model = dict(
     head=dict(
         type='SATrackerHead',
         bbox_head=dict(
-            type='CornerPredictorHead',
-            inplanes=384,
-            channel=256,
-            feat_size=20,
-            stride=16),
+            type='CornerPredictorHead', inplanes=384, channel=256, feat_size=20, stride=16),
         loss_bbox=dict(type='mmdet.L1Loss', loss_weight=5.0),
         loss_iou=dict(type='mmdet.GIoULoss', loss_weight=2.0),
         loss_dm=dict(

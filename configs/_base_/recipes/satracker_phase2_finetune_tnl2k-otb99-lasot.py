@@ -4,6 +4,5 @@
 # per GPU x 2 GPUs = 16. See docs/training.md.
 # A phase-2 config adds a model, load_from (its own phase-1 checkpoint) and test data.
 _base_ = [
-    '../default_runtime.py', '../datasets/vl_sot_train.py',
-    '../schedules/adamw_200e_finetune.py'
+    '../default_runtime.py', '../datasets/vl_sot_train.py', '../schedules/adamw_200e_finetune.py'
 ]

@@ -3,7 +3,5 @@
 _base_ = ['./vl_test.py']
 val_dataloader = dict(
     dataset=dict(
-        type='TNL2KDataset',
-        data_root='data/TNL2K/',
-        ann_file='annotations/tnl2k_test_infos.txt'))
+        type='TNL2KDataset', data_root='data/TNL2K/', ann_file='annotations/tnl2k_test_infos.txt'))
 test_dataloader = val_dataloader

@@ -7,8 +7,7 @@ The tiny-model builders that used to be exported here are test helpers: they liv
 """
 import warnings
 
-from .inference import (build_inference_pipeline, inference_vlsot, init_model,
-                        load_weights_only)
+from .inference import build_inference_pipeline, inference_vlsot, init_model, load_weights_only
 
 __all__ = ['init_model', 'inference_vlsot', 'build_inference_pipeline', 'load_weights_only']
 
@@ -18,8 +17,10 @@ _MOVED_TO_TESTING = ('tiny_model_cfg', 'offline_model_cfg', 'TINY_BERT')
 def __getattr__(name: str):
     """The names that moved to :mod:`satracker.testing`, with a ``FutureWarning``."""
     if name in _MOVED_TO_TESTING:
-        warnings.warn(f'satracker.apis.{name} is deprecated: import it from satracker.testing',
-                      FutureWarning, stacklevel=2)
+        warnings.warn(
+            f'satracker.apis.{name} is deprecated: import it from satracker.testing',
+            FutureWarning,
+            stacklevel=2)
         from .. import testing
         return getattr(testing, name)
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -15,21 +15,20 @@ from ..utils.text_models import resolve_tokenizer_paths
 
 #: Transforms that read from disk; in-memory inference replaces them.
 _LOADING_TRANSFORMS = ('LoadImageFromFile', 'LoadTrackImageFromFile', 'LoadTrackAnnotations',
-                       'LoadAnnotations',
-                       'mmdet.LoadImageFromFile', 'mmdet.LoadAnnotations',
+                       'LoadAnnotations', 'mmdet.LoadImageFromFile', 'mmdet.LoadAnnotations',
                        'mmtrack.LoadTrackAnnotations', 'LoadVLTrackAnnotations')
 
 
 def _init_scope() -> None:
     """Register mmtrack and SATracker modules and make ``mmtrack`` the default scope."""
-    import satracker  # noqa: F401  (registration)
     from mmengine.registry import DefaultScope
     from mmtrack.utils import register_all_modules
+
+    import satracker  # noqa: F401  (registration)
     register_all_modules(init_default_scope=False)
     current = DefaultScope.get_current_instance()
     if current is None or current.scope_name != 'mmtrack':
-        DefaultScope.get_instance(f'satracker-inference-{id(_init_scope)}',
-                                  scope_name='mmtrack')
+        DefaultScope.get_instance(f'satracker-inference-{id(_init_scope)}', scope_name='mmtrack')
 
 
 def load_weights_only(checkpoint: str) -> dict:
@@ -131,8 +130,7 @@ def build_inference_pipeline(cfg: Config) -> Compose:
             dict(type='TokenizeText', tokenizer_path=None, max_length=30),
             dict(type='PackVLTrackInputs', pack_single_img=True)
         ]
-    pipeline = [copy.deepcopy(t) for t in pipeline
-                if t.get('type') not in _LOADING_TRANSFORMS]
+    pipeline = [copy.deepcopy(t) for t in pipeline if t.get('type') not in _LOADING_TRANSFORMS]
     resolve_tokenizer_paths(dict(model=cfg.get('model', None), pipeline=pipeline))
     if not any(t.get('type') == 'TokenizeText' for t in pipeline):
         raise ValueError('the test pipeline has no TokenizeText transform: a VL tracker '
@@ -141,8 +139,7 @@ def build_inference_pipeline(cfg: Config) -> Compose:
 
 
 def inference_vlsot(model: nn.Module, image: np.ndarray,
-                    init_bbox: Union[Sequence[float], np.ndarray], language: str,
-                    frame_id: int):
+                    init_bbox: Union[Sequence[float], np.ndarray], language: str, frame_id: int):
     """Track one frame with a vision-language single-object tracker.
 
     Mirrors MMTracking's ``inference_sot``: call it on the frames of one video

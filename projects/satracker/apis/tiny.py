@@ -10,5 +10,5 @@ from ..testing.tiny_models import TINY_BERT, offline_model_cfg, tiny_model_cfg
 
 __all__ = ['TINY_BERT', 'tiny_model_cfg', 'offline_model_cfg']
 
-warnings.warn('satracker.apis.tiny is deprecated: import from satracker.testing',
-              FutureWarning, stacklevel=2)
+warnings.warn(
+    'satracker.apis.tiny is deprecated: import from satracker.testing', FutureWarning, stacklevel=2)

@@ -133,8 +133,7 @@ class VLSOTDatasetMixin:
 
     # ----------------------------------------------------------------- ground truth
     def _gt_path(self, video_idx: int) -> str:
-        return osp.join(self.data_prefix['img_path'],
-                        self.get_data_info(video_idx)['ann_path'])
+        return osp.join(self.data_prefix['img_path'], self.get_data_info(video_idx)['ann_path'])
 
     def load_checked_bboxes(self, video_idx: int) -> np.ndarray:
         """Parse a video's ground truth and fit it to the video's frame range.
@@ -159,10 +158,17 @@ class VLSOTDatasetMixin:
         skip = info.get('init_skip_num', 0)
         if skip:
             boxes = boxes[skip:]
-        return fit_gt_rows(boxes, self.get_len_per_video(video_idx), path, pad=True,
-                           warn=lambda message: self._warn_once(('gt rows', path), message))
+        return fit_gt_rows(
+            boxes,
+            self.get_len_per_video(video_idx),
+            path,
+            pad=True,
+            warn=lambda message: self._warn_once(('gt rows', path), message))
 
-    def fit_to_length(self, values: np.ndarray, video_idx: int, fill,
+    def fit_to_length(self,
+                      values: np.ndarray,
+                      video_idx: int,
+                      fill,
                       path: Optional[str] = None) -> np.ndarray:
         """Cut or pad a per-frame array to the video's length.
 

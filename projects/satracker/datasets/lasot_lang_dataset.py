@@ -54,5 +54,5 @@ class LaSOTLangDataset(VLSOTDatasetMixin, LaSOTDataset):
         visible = super().get_visibility_from_video(video_idx)['visible']
         video_dir = osp.dirname(self.get_data_info(video_idx)['video_path'])
         path = osp.join(self.data_prefix['img_path'], video_dir, 'full_occlusion.txt')
-        return dict(visible=self.fit_to_length(
-            np.asarray(visible, dtype=bool), video_idx, False, path))
+        return dict(
+            visible=self.fit_to_length(np.asarray(visible, dtype=bool), video_idx, False, path))

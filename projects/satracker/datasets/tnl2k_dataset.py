@@ -102,8 +102,7 @@ class TNL2KDataset(VLSOTDatasetMixin, BaseSOTDataset):
             if end >= len(names):
                 raise ValueError(f'{self.ann_file}: "{video_path}" ends at frame {end} '
                                  f'but {frames_file} lists {len(names)} frames.')
-            lang_path = optional_column(row, 4) or osp.join(
-                osp.dirname(video_path), 'language.txt')
+            lang_path = optional_column(row, 4) or osp.join(osp.dirname(video_path), 'language.txt')
             if self.language_file:
                 lang_path = osp.join(osp.dirname(video_path), self.language_file)
             data_list.append(

@@ -12,8 +12,7 @@ from satracker_data.vl_sot_io import fit_gt_rows
 __all__ = list(_all) + ['reconcile_num_rows']
 
 
-def reconcile_num_rows(boxes: np.ndarray, num_frames: int,
-                       ann_path: str) -> Tuple[np.ndarray, int]:
+def reconcile_num_rows(boxes: np.ndarray, num_frames: int, ann_path: str) -> Tuple[np.ndarray, int]:
     """Deprecated: ``fit_gt_rows(boxes, num_frames, ann_path)`` and its length.
 
     Args:
@@ -27,6 +26,8 @@ def reconcile_num_rows(boxes: np.ndarray, num_frames: int,
     """
     import warnings
     warnings.warn('reconcile_num_rows is deprecated: use satracker_data.vl_sot_io.'
-                  'fit_gt_rows', DeprecationWarning, stacklevel=2)
+                  'fit_gt_rows',
+                  DeprecationWarning,
+                  stacklevel=2)
     boxes = fit_gt_rows(boxes, num_frames, ann_path)
     return boxes, len(boxes)

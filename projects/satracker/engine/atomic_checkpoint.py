@@ -130,8 +130,9 @@ def use_atomic_checkpoint_hook(cfg: Config) -> bool:
         bool: Whether the hook was switched.
     """
     hook = (cfg.get('default_hooks') or {}).get('checkpoint')
-    if not isinstance(hook, dict) or hook.get('type') not in (
-            'CheckpointHook', 'mmengine.CheckpointHook', CheckpointHook):
+    if not isinstance(hook, dict) or hook.get('type') not in ('CheckpointHook',
+                                                              'mmengine.CheckpointHook',
+                                                              CheckpointHook):
         return False
     # registered in mmtrack's HOOKS: name the scope unless it is the config's default
     scope = '' if cfg.get('default_scope') == 'mmtrack' else 'mmtrack.'

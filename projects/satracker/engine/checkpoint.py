@@ -71,8 +71,7 @@ class UntrustedCheckpointError(RuntimeError):
     """A full training checkpoint that nobody said to trust."""
 
 
-def load_local_checkpoint(filename: str,
-                          map_location: Optional[Union[str, torch.device]] = None):
+def load_local_checkpoint(filename: str, map_location: Optional[Union[str, torch.device]] = None):
     """mmengine's local-file loader, with the weights-only rule of this module.
 
     Args:
@@ -187,14 +186,14 @@ def _download_to_cache(url: str, model_dir: Optional[str], progress: bool) -> st
         torch.hub.download_url_to_file(url, cached_file, progress=progress)
     except OSError as error:  # URLError, HTTPError, timeouts, a full disk
         reason = error if isinstance(error, HTTPError) else getattr(error, 'reason', error)
-        raise CheckpointDownloadError(
-            f'cannot download checkpoint "{url}": {reason}') from None
+        raise CheckpointDownloadError(f'cannot download checkpoint "{url}": {reason}') from None
     finally:
         socket.setdefaulttimeout(default_timeout)
     return cached_file
 
 
-def download_checkpoint(url: str, model_dir: Optional[str] = None,
+def download_checkpoint(url: str,
+                        model_dir: Optional[str] = None,
                         progress: Optional[bool] = None) -> str:
     """Download a checkpoint URL into torch hub's cache (once) and return the local file.
 

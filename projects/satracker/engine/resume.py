@@ -139,9 +139,11 @@ def select_resume_checkpoint(work_dir: str,
             if verbose:
                 path, why = tried[0]
                 # plain stderr: this runs before the Runner and its logger exist
-                print(f'WARNING: --resume: "{path}" (named by last_checkpoint) {why}; '
-                      f'resuming from "{candidate}", the newest intact checkpoint, instead.',
-                      file=sys.stderr, flush=True)
+                print(
+                    f'WARNING: --resume: "{path}" (named by last_checkpoint) {why}; '
+                    f'resuming from "{candidate}", the newest intact checkpoint, instead.',
+                    file=sys.stderr,
+                    flush=True)
             return candidate
         tried.append((candidate, damage))
     listing = '; '.join(f'"{path}" {why}' for path, why in tried)
@@ -190,8 +192,10 @@ def apply_resume(cfg: Config, resume: str, quiet: bool = False) -> Optional[str]
         raise SystemExit(f'train.py: error: {error}' if main else 1) from None
     if main and not quiet and resume == 'auto' and osp.isdir(cfg.work_dir):
         for path in remove_partial_files(cfg.work_dir):
-            print(f'removed "{path}", left by an interrupted checkpoint save',
-                  file=sys.stderr, flush=True)
+            print(
+                f'removed "{path}", left by an interrupted checkpoint save',
+                file=sys.stderr,
+                flush=True)
     cfg.resume = True
     cfg.load_from = checkpoint
     return checkpoint

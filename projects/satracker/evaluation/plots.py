@@ -22,8 +22,11 @@ import os.path as osp
 from typing import Dict, Optional, Sequence
 
 # Re-exported: older code imports these names from here (tools/run_demo.py among others).
-from .result_files import (CURVES_NPZ, RESULTS_JSON, load_boxes_txt,  # noqa: F401
-                           load_flags_txt, load_tracker_result)
+# yapf: disable  (isort wraps this import; yapf would move the noqa comment)
+from .result_files import (CURVES_NPZ, RESULTS_JSON, load_boxes_txt, load_flags_txt,  # noqa: F401
+                           load_tracker_result)
+
+# yapf: enable
 
 __all__ = [
     'format_results_table', 'plot_curves', 'plot_all', 'load_tracker_result', 'load_boxes_txt',
@@ -45,8 +48,8 @@ def format_results_table(results: Sequence[dict], digits: int = 1) -> str:
     header = ['Tracker', 'SUC', 'NPRE', 'PRE'] + (['ms/frame'] if with_speed else [])
     rows = []
     for r in results:
-        row = [str(r['name'])] + [f'{r[k]:.{digits}f}'
-                                  for k in ('success', 'norm_precision', 'precision')]
+        row = [str(r['name'])
+               ] + [f'{r[k]:.{digits}f}' for k in ('success', 'norm_precision', 'precision')]
         if with_speed:
             ms = r.get('ms_per_frame')
             row.append('-' if ms is None else f'{ms:.1f}')
@@ -62,23 +65,40 @@ def format_results_table(results: Sequence[dict], digits: int = 1) -> str:
     return '\n'.join([line(header), sep] + [line(row) for row in rows])
 
 
-_STYLES = [('#d62728', '-'), ('#1f77b4', '-'), ('#2ca02c', '-'), ('#ff7f0e', '-'),
-           ('#9467bd', '-'), ('#8c564b', '--'), ('#e377c2', '--'), ('#7f7f7f', '--'),
-           ('#bcbd22', '--'), ('#17becf', '--'), ('#000000', '-.'), ('#aec7e8', '-.')]
+_STYLES = [('#d62728', '-'), ('#1f77b4', '-'), ('#2ca02c', '-'), ('#ff7f0e', '-'), ('#9467bd', '-'),
+           ('#8c564b', '--'), ('#e377c2', '--'), ('#7f7f7f', '--'), ('#bcbd22', '--'),
+           ('#17becf', '--'), ('#000000', '-.'), ('#aec7e8', '-.')]
 
 _PLOT_OPTS = dict(
-    success=dict(title='Success plot', xlabel='Overlap threshold', ylabel='Success rate [%]',
-                 xlim=(0, 1), legend='lower left', score='success'),
-    precision=dict(title='Precision plot', xlabel='Location error threshold [pixels]',
-                   ylabel='Precision [%]', xlim=(0, 50), legend='lower right',
-                   score='precision'),
-    norm_precision=dict(title='Normalized precision plot', xlabel='Normalized location error '
-                        'threshold', ylabel='Normalized precision [%]', xlim=(0, 0.5),
-                        legend='lower right', score='norm_precision'))
+    success=dict(
+        title='Success plot',
+        xlabel='Overlap threshold',
+        ylabel='Success rate [%]',
+        xlim=(0, 1),
+        legend='lower left',
+        score='success'),
+    precision=dict(
+        title='Precision plot',
+        xlabel='Location error threshold [pixels]',
+        ylabel='Precision [%]',
+        xlim=(0, 50),
+        legend='lower right',
+        score='precision'),
+    norm_precision=dict(
+        title='Normalized precision plot',
+        xlabel='Normalized location error '
+        'threshold',
+        ylabel='Normalized precision [%]',
+        xlim=(0, 0.5),
+        legend='lower right',
+        score='norm_precision'))
 
 
-def plot_curves(results: Sequence[dict], kind: str, out_file: str,
-                title: Optional[str] = None, dpi: int = 150) -> str:
+def plot_curves(results: Sequence[dict],
+                kind: str,
+                out_file: str,
+                title: Optional[str] = None,
+                dpi: int = 150) -> str:
     """Draw one plot in the style of the tracking papers and save it as PNG (or PDF).
 
     Curves are drawn best first with the legend ``[score] name``, the score being the AUC for
@@ -106,10 +126,19 @@ def plot_curves(results: Sequence[dict], kind: str, out_file: str,
     for rank, i in enumerate(order):
         r = results[i]
         color, style = _STYLES[rank % len(_STYLES)]
-        ax.plot(r['thresholds'][kind], r['curves'][kind], color=color, linestyle=style,
-                linewidth=2.0, label=f'[{r[opts["score"]]:.1f}] {r["name"]}')
-    ax.set(xlabel=opts['xlabel'], ylabel=opts['ylabel'], xlim=opts['xlim'], ylim=(0, 100),
-           title=title or opts['title'])
+        ax.plot(
+            r['thresholds'][kind],
+            r['curves'][kind],
+            color=color,
+            linestyle=style,
+            linewidth=2.0,
+            label=f'[{r[opts["score"]]:.1f}] {r["name"]}')
+    ax.set(
+        xlabel=opts['xlabel'],
+        ylabel=opts['ylabel'],
+        xlim=opts['xlim'],
+        ylim=(0, 100),
+        title=title or opts['title'])
     ax.grid(True, linestyle=':', color='k', alpha=0.6)
     ax.legend(loc=opts['legend'], fancybox=False, edgecolor='black', framealpha=1.0)
     fig.tight_layout()
@@ -119,7 +148,9 @@ def plot_curves(results: Sequence[dict], kind: str, out_file: str,
     return out_file
 
 
-def plot_all(results: Sequence[dict], out_dir: str, prefix: str = '',
+def plot_all(results: Sequence[dict],
+             out_dir: str,
+             prefix: str = '',
              kinds: Sequence[str] = ('success', 'precision', 'norm_precision'),
              title_suffix: str = '') -> Dict[str, str]:
     """Draw the success, precision and normalised-precision plots as PNGs in ``out_dir``.
@@ -136,7 +167,11 @@ def plot_all(results: Sequence[dict], out_dir: str, prefix: str = '',
     """
     os.makedirs(out_dir, exist_ok=True)
     return {
-        kind: plot_curves(results, kind, osp.join(out_dir, f'{prefix}{kind}_plot.png'),
-                          title=_PLOT_OPTS[kind]['title'] + title_suffix)
+        kind:
+        plot_curves(
+            results,
+            kind,
+            osp.join(out_dir, f'{prefix}{kind}_plot.png'),
+            title=_PLOT_OPTS[kind]['title'] + title_suffix)
         for kind in kinds
     }

@@ -61,8 +61,7 @@ def video_name_from_dir(video_dir: str) -> str:
     Returns:
         str: The video name (``airplane-1``); ``''`` for an empty path.
     """
-    parts = [p for p in osp.normpath(video_dir).replace('\\', '/').split('/')
-             if p not in ('', '.')]
+    parts = [p for p in osp.normpath(video_dir).replace('\\', '/').split('/') if p not in ('', '.')]
     if len(parts) >= 2 and parts[-1] in IMAGE_DIR_NAMES:
         return parts[-2]
     return parts[-1] if parts else ''
@@ -121,7 +120,9 @@ def write_boxes_txt(path: str, boxes: np.ndarray) -> None:
             f.write(','.join(f'{v:.4f}' for v in b) + '\n')
 
 
-def write_track_results(folder: str, video_names: Sequence[str], boxes: Sequence[np.ndarray],
+def write_track_results(folder: str,
+                        video_names: Sequence[str],
+                        boxes: Sequence[np.ndarray],
                         got10k: bool = False) -> None:
     """Write the predictions of each video: ``<video>.txt`` or GOT-10k's server layout.
 
@@ -160,8 +161,12 @@ def write_eval_files(out_dir: str, ev: dict, video_names: Sequence[str],
     """
     success, norm_precision, precision = video_scores(ev)
     videos = [
-        dict(name=n, num_frames=int(f), success=float(success[i]),
-             precision=float(precision[i]), norm_precision=float(norm_precision[i]))
+        dict(
+            name=n,
+            num_frames=int(f),
+            success=float(success[i]),
+            precision=float(precision[i]),
+            norm_precision=float(norm_precision[i]))
         for i, (n, f) in enumerate(zip(video_names, video_num_frames))
     ]
     summary = dict(
@@ -174,16 +179,20 @@ def write_eval_files(out_dir: str, ev: dict, video_names: Sequence[str],
         num_videos=len(video_names),
         num_frames=int(sum(video_num_frames)),
         ms_per_frame=ms_per_frame,
-        thresholds={k: ev[f'{k}_thresholds'].tolist() for k in CURVE_KEYS},
-        curves={k: ev[f'{k}_curve'].tolist() for k in CURVE_KEYS},
+        thresholds={k: ev[f'{k}_thresholds'].tolist()
+                    for k in CURVE_KEYS},
+        curves={k: ev[f'{k}_curve'].tolist()
+                for k in CURVE_KEYS},
         videos=videos)
     with open(osp.join(out_dir, RESULTS_JSON), 'w') as f:
         json.dump(summary, f, indent=1)
     np.savez(
         osp.join(out_dir, CURVES_NPZ),
         video_names=np.array(list(video_names)),
-        **{f'video_{k}': ev[f'video_{k}'] for k in CURVE_KEYS},
-        **{f'{k}_thresholds': ev[f'{k}_thresholds'] for k in CURVE_KEYS},
+        **{f'video_{k}': ev[f'video_{k}']
+           for k in CURVE_KEYS},
+        **{f'{k}_thresholds': ev[f'{k}_thresholds']
+           for k in CURVE_KEYS},
         protocol=np.array(ev['protocol']))
 
 
@@ -199,9 +208,13 @@ def write_sot_eval_res_file(path: str, tracker_name: str, ev: dict) -> None:
     if osp.dirname(path):
         os.makedirs(osp.dirname(path), exist_ok=True)
     mmengine.dump(
-        {tracker_name: dict(success=ev['success_curve'],
-                            norm_precision=ev['norm_precision_curve'],
-                            precision=ev['precision_curve'])}, path)
+        {
+            tracker_name:
+            dict(
+                success=ev['success_curve'],
+                norm_precision=ev['norm_precision_curve'],
+                precision=ev['precision_curve'])
+        }, path)
 
 
 # ---------------------------------------------------------------------- reading
@@ -242,7 +255,8 @@ def _result_from_eval(name: str, ev: dict, video_names: List[str],
         protocol=ev['protocol'],
         num_videos=len(video_names),
         video_names=list(video_names),
-        curves={k: np.asarray(ev[f'{k}_curve'], dtype=np.float64) for k in CURVE_KEYS},
+        curves={k: np.asarray(ev[f'{k}_curve'], dtype=np.float64)
+                for k in CURVE_KEYS},
         thresholds={k: np.asarray(ev[f'{k}_thresholds'], dtype=np.float64)
                     for k in CURVE_KEYS})
 
@@ -290,8 +304,11 @@ def load_tracker_result(result_dir: str,
         if protocol is not None and protocol != stored['protocol']:
             raise ValueError(f'{json_path} was scored with protocol {stored["protocol"]!r}, '
                              f'not {protocol!r}; pass --gt-dir to rescore')
-        ev = dict(success=stored['success'], norm_precision=stored['norm_precision'],
-                  precision=stored['precision'], protocol=stored['protocol'])
+        ev = dict(
+            success=stored['success'],
+            norm_precision=stored['norm_precision'],
+            precision=stored['precision'],
+            protocol=stored['protocol'])
         for k in CURVE_KEYS:
             ev[f'{k}_curve'] = stored['curves'][k]
             ev[f'{k}_thresholds'] = stored['thresholds'][k]

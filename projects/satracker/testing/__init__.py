@@ -11,6 +11,6 @@ from .synthetic_frames import preprocess_frame, synthetic_video
 from .tiny_models import TINY_BERT, build_offline_model, offline_model_cfg, tiny_model_cfg
 
 __all__ = [
-    'TINY_BERT', 'tiny_model_cfg', 'offline_model_cfg', 'build_offline_model',
-    'synthetic_video', 'preprocess_frame'
+    'TINY_BERT', 'tiny_model_cfg', 'offline_model_cfg', 'build_offline_model', 'synthetic_video',
+    'preprocess_frame'
 ]

@@ -6,8 +6,10 @@ import numpy as np
 import torch
 
 
-def synthetic_video(num_frames: int, h: int, w: int, seed: int = 0
-                    ) -> Tuple[np.ndarray, np.ndarray]:
+def synthetic_video(num_frames: int,
+                    h: int,
+                    w: int,
+                    seed: int = 0) -> Tuple[np.ndarray, np.ndarray]:
     """A square moving over a textured background.
 
     Args:
@@ -48,8 +50,7 @@ def preprocess_frame(model: torch.nn.Module, frame: np.ndarray, device) -> torch
         Tensor: (1, 1, 3, H, W) normalised.
     """
     from mmtrack.structures import TrackDataSample
-    data = dict(inputs=dict(img=[torch.from_numpy(frame)[None]]),
-                data_samples=[TrackDataSample()])
+    data = dict(inputs=dict(img=[torch.from_numpy(frame)[None]]), data_samples=[TrackDataSample()])
     with torch.no_grad():
         out = model.data_preprocessor(data, False)
     return out['inputs']['img'].to(device)

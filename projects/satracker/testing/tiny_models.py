@@ -50,8 +50,11 @@ def tiny_model_cfg(model_cfg: dict,
     cfg = copy.deepcopy(model_cfg)
     c3 = int(embed_dims[-1])
     backbone = cfg['backbone']
-    backbone.update(embed_dims=tuple(embed_dims), depths=tuple(depths),
-                    num_heads=tuple(num_heads), init_cfg=None)
+    backbone.update(
+        embed_dims=tuple(embed_dims),
+        depths=tuple(depths),
+        num_heads=tuple(num_heads),
+        init_cfg=None)
     text = backbone.get('text_encoder', None)
     if text is not None:
         stages = len(embed_dims)
@@ -60,8 +63,8 @@ def tiny_model_cfg(model_cfg: dict,
         text['layer_split'] = tuple([1] * (stages - 1) + [layers - stages + 1])
     head_in = c3
     if cfg.get('neck', None) is not None:
-        cfg['neck'].update(in_channels=c3, embed_dims=16, num_heads=2,
-                           feedforward_channels=32, num_layers=1)
+        cfg['neck'].update(
+            in_channels=c3, embed_dims=16, num_heads=2, feedforward_channels=32, num_layers=1)
         head_in = 16
     head = cfg['head']
     head['bbox_head'].update(inplanes=head_in, channel=16)

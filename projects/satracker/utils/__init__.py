@@ -12,12 +12,11 @@ name) and the tiny-model builders of the tests in :mod:`satracker.testing`.
 """
 from .cvt_converter import convert_cvt_state_dict
 from .setup_env import register_all_modules
-from .text_models import (MINILM_MODULE, MINILM_PACKAGE, default_text_model_path,
-                          iter_config_dicts, resolve_model_path, resolve_tokenizer_paths,
-                          text_encoder_path)
+from .text_models import (MINILM_MODULE, MINILM_PACKAGE, default_text_model_path, iter_config_dicts,
+                          resolve_model_path, resolve_tokenizer_paths, text_encoder_path)
 
 __all__ = [
-    'register_all_modules', 'default_text_model_path', 'resolve_model_path',
-    'MINILM_PACKAGE', 'MINILM_MODULE', 'convert_cvt_state_dict', 'resolve_tokenizer_paths',
-    'text_encoder_path', 'iter_config_dicts'
+    'register_all_modules', 'default_text_model_path', 'resolve_model_path', 'MINILM_PACKAGE',
+    'MINILM_MODULE', 'convert_cvt_state_dict', 'resolve_tokenizer_paths', 'text_encoder_path',
+    'iter_config_dicts'
 ]

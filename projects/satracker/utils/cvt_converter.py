@@ -14,8 +14,7 @@ from ..engine.checkpoint import load_state_dict
 #: Suffixes of one CvT block (official names = SLB names below ``blocks.{j}.``).
 _BLOCK_SUFFIXES = tuple([f'attn.conv_proj_{x}.conv.weight' for x in 'qkv'] + [
     f'attn.conv_proj_{x}.bn.{p}' for x in 'qkv'
-    for p in ('weight', 'bias', 'running_mean', 'running_var',
-              'num_batches_tracked')
+    for p in ('weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked')
 ] + [f'attn.proj_{x}.{p}' for x in 'qkv' for p in ('weight', 'bias')] + [
     f'{m}.{p}' for m in ('attn.proj', 'mlp.fc1', 'mlp.fc2', 'norm1', 'norm2')
     for p in ('weight', 'bias')
@@ -80,20 +79,16 @@ def detect_cvt_source(state_dict: Dict[str, torch.Tensor]) -> str:
     Raises:
         ValueError: When no key looks like CvT.
     """
-    keys = [
-        k[len('module.'):] if k.startswith('module.') else k
-        for k in state_dict
-    ]
+    keys = [k[len('module.'):] if k.startswith('module.') else k for k in state_dict]
     if any('encoder.stages.' in k for k in keys):
         return 'hf'
     if any(re.match(r'stage\d+\.', k) for k in keys):
         return 'official'
     if any(re.match(r'stages\.\d+\.(cte|blocks)\.', k) for k in keys):
         return 'slb'
-    raise ValueError(
-        'the state dict has neither official CvT keys (stage0.patch_embed...), '
-        'HuggingFace CvtModel keys (encoder.stages.0...) nor SLB keys '
-        f'(stages.0.cte...); first keys: {keys[:5]}')
+    raise ValueError('the state dict has neither official CvT keys (stage0.patch_embed...), '
+                     'HuggingFace CvtModel keys (encoder.stages.0...) nor SLB keys '
+                     f'(stages.0.cte...); first keys: {keys[:5]}')
 
 
 def _hf_block_suffix(rest: str) -> Union[str, None]:
@@ -112,10 +107,18 @@ def _hf_block_suffix(rest: str) -> Union[str, None]:
 #: Per source: the stage keys, and below a stage the embedding prefix and the block keys; the
 #: classifier and its final norm (dropped).
 _SOURCE_KEYS = dict(
-    official=dict(stage=r'stage(\d+)\.(.*)$', embed='patch_embed.', block=r'blocks\.(\d+)\.(.*)$',
-                  head='head.', norm='norm.'),
-    hf=dict(stage=r'encoder\.stages\.(\d+)\.(.*)$', embed='embedding.convolution_embeddings.',
-            block=r'layers\.(\d+)\.(.*)$', head='classifier.', norm='layernorm.'))
+    official=dict(
+        stage=r'stage(\d+)\.(.*)$',
+        embed='patch_embed.',
+        block=r'blocks\.(\d+)\.(.*)$',
+        head='head.',
+        norm='norm.'),
+    hf=dict(
+        stage=r'encoder\.stages\.(\d+)\.(.*)$',
+        embed='embedding.convolution_embeddings.',
+        block=r'layers\.(\d+)\.(.*)$',
+        head='classifier.',
+        norm='layernorm.'))
 
 
 def _convert_key(key: str, source: str) -> Tuple[Optional[str], Optional[str]]:
@@ -222,11 +225,7 @@ def convert_cvt_state_dict(state_dict: Dict[str, torch.Tensor],
             logger='current',
             level=30)
     if strict and (missing or unexpected):
-        raise KeyError(
-            f'missing keys: {missing}; unexpected keys: {unexpected}')
+        raise KeyError(f'missing keys: {missing}; unexpected keys: {unexpected}')
     if return_report:
-        return out, dict(
-            missing=missing,
-            unexpected=unexpected,
-            dropped=[k for k, _ in dropped])
+        return out, dict(missing=missing, unexpected=unexpected, dropped=[k for k, _ in dropped])
     return out

@@ -19,8 +19,8 @@ from .text_models import MINILM_PACKAGE, iter_config_dicts
 EXIT_MISSING = 2
 
 #: Checkpoint prefixes that mmengine would download in ``init_weights()``.
-REMOTE_PREFIXES = ('torchvision://', 'modelzoo://', 'open-mmlab://', 'openmmlab://',
-                   'mmcls://', 'http://', 'https://', 'pavi://', 's3://')
+REMOTE_PREFIXES = ('torchvision://', 'modelzoo://', 'open-mmlab://', 'openmmlab://', 'mmcls://',
+                   'http://', 'https://', 'pavi://', 's3://')
 
 #: How the info file of each dataset class is made (``{root}``: the dataset's data root).
 _CONVERTERS = dict(
@@ -87,17 +87,18 @@ def _checkpoint_missing(cfg) -> List[Missing]:
                 continue
             ckpt = str(init['checkpoint'])
             if ckpt.startswith('torchvision://'):
-                found.append(Missing(
-                    f'{key}.init_cfg', 'pretrained weights (needs torchvision and network)',
-                    ckpt, f'--cfg-options {key}.init_cfg=None (random init) or '
-                    f'{key}.init_cfg.checkpoint=LOCAL.pth; SATracker never installs '
-                    'torchvision (it breaks mmengine beside our torch)'))
+                found.append(
+                    Missing(
+                        f'{key}.init_cfg', 'pretrained weights (needs torchvision and network)',
+                        ckpt, f'--cfg-options {key}.init_cfg=None (random init) or '
+                        f'{key}.init_cfg.checkpoint=LOCAL.pth; SATracker never installs '
+                        'torchvision (it breaks mmengine beside our torch)'))
             elif not ckpt.startswith(REMOTE_PREFIXES) and not _exists(ckpt):
-                remedy = (_CVT_HINT.format(path=ckpt)
-                          if node.get('type') == 'SynchronousLearningBackbone' else
-                          f'put the file there, or --cfg-options {key}.init_cfg.checkpoint=PATH')
-                found.append(Missing(f'{key}.init_cfg.checkpoint', 'pretrained weights', ckpt,
-                                     remedy))
+                remedy = (
+                    _CVT_HINT.format(path=ckpt) if node.get('type') == 'SynchronousLearningBackbone'
+                    else f'put the file there, or --cfg-options {key}.init_cfg.checkpoint=PATH')
+                found.append(
+                    Missing(f'{key}.init_cfg.checkpoint', 'pretrained weights', ckpt, remedy))
     return found
 
 
@@ -109,8 +110,9 @@ def _text_missing(cfg) -> List[Missing]:
         path = text.get('pretrained', None) if isinstance(text, dict) else None
         if isinstance(path, str) and path != MINILM_PACKAGE and not _exists(path, True):
             seen.add(path)
-            found.append(Missing(f'{key}.text_encoder.pretrained', 'text encoder weights',
-                                 path, _BERT_HINT.format(path=path)))
+            found.append(
+                Missing(f'{key}.text_encoder.pretrained', 'text encoder weights', path,
+                        _BERT_HINT.format(path=path)))
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         for key, node in iter_config_dicts(cfg.get(name, None), name):
             path = node.get('tokenizer_path', None) if node.get('type') == 'TokenizeText' \
@@ -118,8 +120,9 @@ def _text_missing(cfg) -> List[Missing]:
             if isinstance(path, str) and path != MINILM_PACKAGE and path not in seen and \
                     not _exists(path, True):
                 seen.add(path)
-                found.append(Missing(f'{key}.tokenizer_path', 'tokenizer', path,
-                                     _BERT_HINT.format(path=path)))
+                found.append(
+                    Missing(f'{key}.tokenizer_path', 'tokenizer', path,
+                            _BERT_HINT.format(path=path)))
     return found
 
 
@@ -151,20 +154,20 @@ def _data_missing(cfg, loaders: Tuple[str, ...]) -> List[Missing]:
                 if root in seen:  # e.g. TNL2K's train and test splits share a root
                     continue
                 seen.add(root)
-                found.append(Missing(
-                    f'{key}.data_root', f'{kind} data', root,
-                    'download and unpack it (docs/dataset_prepare.md), or --cfg-options '
-                    f'{key}.data_root=PATH'))
+                found.append(
+                    Missing(
+                        f'{key}.data_root', f'{kind} data', root,
+                        'download and unpack it (docs/dataset_prepare.md), or --cfg-options '
+                        f'{key}.data_root=PATH'))
                 continue
             if not ann:
                 continue
             ann_path = ann if osp.isabs(ann) or not root else osp.join(root, ann)
             if not _exists(ann_path) and ann_path not in seen:
                 seen.add(ann_path)
-                remedy = _CONVERTERS.get(kind, _MMTRACK_CONVERTER).format(
-                    root=root.rstrip('/') or '.')
-                found.append(Missing(f'{key}.ann_file', f'{kind} info file', ann_path,
-                                     remedy))
+                remedy = _CONVERTERS.get(kind,
+                                         _MMTRACK_CONVERTER).format(root=root.rstrip('/') or '.')
+                found.append(Missing(f'{key}.ann_file', f'{kind} info file', ann_path, remedy))
     return found
 
 
@@ -194,8 +197,9 @@ def find_missing(cfg, mode: str = 'train') -> List[Missing]:
         with_ckpt = bool(cfg.get('load_from', None))
         for m in _checkpoint_missing(cfg):
             if m.key == 'load_from' and with_ckpt:
-                found.append(Missing('--checkpoint / load_from', 'checkpoint to test', m.path,
-                                     'give an existing checkpoint file (or a URL)'))
+                found.append(
+                    Missing('--checkpoint / load_from', 'checkpoint to test', m.path,
+                            'give an existing checkpoint file (or a URL)'))
             elif m.key != 'load_from' and not with_ckpt:
                 found.append(m)
         loaders = ('test_dataloader', )
@@ -225,7 +229,9 @@ def is_main_process() -> bool:
     return True
 
 
-def exit_if_missing(cfg, config: str, mode: str = 'train',
+def exit_if_missing(cfg,
+                    config: str,
+                    mode: str = 'train',
                     missing: Optional[List[Missing]] = None) -> None:
     """Print the missing prerequisites (rank 0 only) and exit with status 2, if any.
 

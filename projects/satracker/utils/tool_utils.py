@@ -10,5 +10,7 @@ from ..cli import add_common_args, load_config, resolve_config_path
 
 __all__ = ['add_common_args', 'resolve_config_path', 'load_config']
 
-warnings.warn('satracker.utils.tool_utils is deprecated: import from satracker.cli',
-              FutureWarning, stacklevel=2)
+warnings.warn(
+    'satracker.utils.tool_utils is deprecated: import from satracker.cli',
+    FutureWarning,
+    stacklevel=2)

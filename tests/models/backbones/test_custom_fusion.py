@@ -55,10 +55,11 @@ def _batch(model, n=2, length=8):
         ds.set_metainfo(dict(search_img_shape=(xs, xs, 3)))
         samples.append(ds)
     g = torch.Generator().manual_seed(0)
-    inputs = dict(img=torch.randn(n, 1, 3, zs, zs, generator=g),
-                  search_img=torch.randn(n, 1, 3, xs, xs, generator=g),
-                  text_ids=torch.randint(1000, 2000, (n, length), generator=g),
-                  text_mask=torch.ones(n, length, dtype=torch.long))
+    inputs = dict(
+        img=torch.randn(n, 1, 3, zs, zs, generator=g),
+        search_img=torch.randn(n, 1, 3, xs, xs, generator=g),
+        text_ids=torch.randint(1000, 2000, (n, length), generator=g),
+        text_mask=torch.ones(n, length, dtype=torch.long))
     return inputs, samples
 
 
@@ -66,7 +67,8 @@ def test_user_fusion_from_outside_the_package_trains_a_step(tmp_path, monkeypatc
     (tmp_path / 'my_user_fusion.py').write_text(USER_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
     config = tmp_path / 'satracker_my-fusion.py'
-    config.write_text(textwrap.dedent(f'''\
+    config.write_text(
+        textwrap.dedent(f'''\
         _base_ = ['{osp.join(REPO, 'configs', 'satracker_tnl2k.py')}']
         custom_imports = dict(
             imports=['satracker', 'my_user_fusion'], allow_failed_imports=False)

@@ -2,9 +2,9 @@
 """SynchronousLearningBackbone: HF CvT parity, caching, asymmetry, padding, switches."""
 import pytest
 import torch
+from mmtrack.registry import MODELS
 
 import satracker  # noqa: F401  (registration)
-from mmtrack.registry import MODELS
 from satracker.utils import convert_cvt_state_dict
 
 DIMS, DEPTHS, HEADS = (16, 32, 48), (1, 2, 3), (1, 2, 3)
@@ -70,8 +70,7 @@ def test_hf_cvt_parity():
         elif name.endswith('running_var'):
             buf.uniform_(0.5, 1.5)
     slb = build_slb(attn_mode='self', sam_stages=(), act_cfg=dict(type='GELU'))
-    converted, report = convert_cvt_state_dict(
-        hf.state_dict(), source='hf', return_report=True)
+    converted, report = convert_cvt_state_dict(hf.state_dict(), source='hf', return_report=True)
     assert report['missing'] == [] and report['unexpected'] == []
     missing, unexpected = slb.load_state_dict(converted, strict=False)
     assert unexpected == []
@@ -80,9 +79,8 @@ def test_hf_cvt_parity():
     with torch.no_grad():
         ref = hf(search).last_hidden_state
         ours = slb(search[:, :, :64, :64], search, ids, mask)['search_feat']
-        cached = slb.forward_search(
-            search, slb.forward_template(search[:, :, :64, :64], ids,
-                                         mask))['search_feat']
+        template = slb.forward_template(search[:, :, :64, :64], ids, mask)
+        cached = slb.forward_search(search, template)['search_feat']
     assert ours.shape == ref.shape == (2, 48, 6, 6)
     torch.testing.assert_close(ours, ref, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(cached, ref, atol=1e-5, rtol=1e-5)
@@ -123,8 +121,7 @@ def test_cached_equals_full_forward(switch):
         cache = slb.forward_template(template, ids, mask)
         cached = slb.forward_search(search, cache)
     for key in full:
-        torch.testing.assert_close(
-            cached[key], full[key], atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(cached[key], full[key], atol=1e-5, rtol=1e-5)
     assert len(cache['template_kv']) == 3
     assert [len(kv) for kv in cache['template_kv']] == list(DEPTHS)
     n_fusion = len(switch.get('sam_stages', (0, 1, 2)))
@@ -138,8 +135,7 @@ def test_template_and_text_do_not_see_the_search(attn_mode):
     with torch.no_grad():
         a = slb(template, search, ids, mask)
         b = slb(template, torch.randn_like(search), ids, mask)
-    torch.testing.assert_close(
-        a['template_feat'], b['template_feat'], atol=0, rtol=0)
+    torch.testing.assert_close(a['template_feat'], b['template_feat'], atol=0, rtol=0)
     torch.testing.assert_close(a['text_feat'], b['text_feat'], atol=0, rtol=0)
     assert not torch.allclose(a['search_feat'], b['search_feat'])
 
@@ -151,8 +147,7 @@ def test_symmetric_template_sees_the_search_and_refuses_to_cache():
         a = slb(template, search, ids, mask)
         b = slb(template, torch.randn_like(search), ids, mask)
     assert not torch.allclose(a['template_feat'], b['template_feat'])
-    assert not torch.allclose(a['text_feat'],
-                              b['text_feat'])  # via the SAM text update
+    assert not torch.allclose(a['text_feat'], b['text_feat'])  # via the SAM text update
     assert not slb.supports_cache
     with pytest.raises(RuntimeError, match='symmetric'):
         slb.forward_template(template, ids, mask)
@@ -166,13 +161,10 @@ def test_padding_tokens_do_not_change_the_outputs():
     with torch.no_grad():
         a = slb(template, search, ids, mask)
         b = slb(template, search, ids2, mask)
-    torch.testing.assert_close(
-        a['search_feat'], b['search_feat'], atol=1e-6, rtol=0)
-    torch.testing.assert_close(
-        a['template_feat'], b['template_feat'], atol=1e-6, rtol=0)
+    torch.testing.assert_close(a['search_feat'], b['search_feat'], atol=1e-6, rtol=0)
+    torch.testing.assert_close(a['template_feat'], b['template_feat'], atol=1e-6, rtol=0)
     real = mask.bool()
-    torch.testing.assert_close(
-        a['text_feat'][real], b['text_feat'][real], atol=1e-6, rtol=0)
+    torch.testing.assert_close(a['text_feat'][real], b['text_feat'][real], atol=1e-6, rtol=0)
 
 
 def test_text_changes_the_search_only_through_fusion():
@@ -201,21 +193,17 @@ def test_empty_sentence_runs():
     mask[0, :2] = 1
     with torch.no_grad():
         out = slb(template, search, ids, mask)
-        cached = slb.forward_search(search,
-                                    slb.forward_template(template, ids, mask))
+        cached = slb.forward_search(search, slb.forward_template(template, ids, mask))
     for v in out.values():
         assert torch.isfinite(v).all()
-    torch.testing.assert_close(
-        cached['search_feat'], out['search_feat'], atol=1e-5, rtol=0)
+    torch.testing.assert_close(cached['search_feat'], out['search_feat'], atol=1e-5, rtol=0)
 
 
 @pytest.mark.parametrize('mode', ['sync', 'async'])
 def test_without_sam_the_text_is_plain_bert(mode):
     from transformers import BertConfig, BertModel
     slb = build_slb(sam_stages=(), text_encoder=text_encoder_cfg(mode=mode))
-    bert = BertModel(
-        BertConfig(**text_encoder_cfg()['bert_config']),
-        add_pooling_layer=False)
+    bert = BertModel(BertConfig(**text_encoder_cfg()['bert_config']), add_pooling_layer=False)
     bert.load_state_dict(slb.text_encoder.bert.state_dict())
     bert.eval()
     template, search, ids, mask = inputs()
@@ -231,11 +219,9 @@ def test_vision_only_without_text_encoder():
     template, search, ids, mask = inputs()
     with torch.no_grad():
         out = slb(template, search, ids, mask)
-        cached = slb.forward_search(search,
-                                    slb.forward_template(template, ids, mask))
+        cached = slb.forward_search(search, slb.forward_template(template, ids, mask))
     assert out['text_feat'] is None and cached['text_feat'] is None
-    torch.testing.assert_close(
-        cached['search_feat'], out['search_feat'], atol=1e-5, rtol=0)
+    torch.testing.assert_close(cached['search_feat'], out['search_feat'], atol=1e-5, rtol=0)
     with pytest.raises(ValueError, match='text encoder'):
         build_slb(text_encoder=None)
 
@@ -267,10 +253,7 @@ def test_gradients_reach_every_parameter():
     out = slb(template, search, ids, mask)
     (out['search_feat'].square().mean() + out['text_feat'].square().mean() +
      out['template_feat'].square().mean()).backward()
-    no_grad = [
-        n for n, p in slb.named_parameters()
-        if p.requires_grad and p.grad is None
-    ]
+    no_grad = [n for n, p in slb.named_parameters() if p.requires_grad and p.grad is None]
     assert no_grad == []
 
 
@@ -280,8 +263,7 @@ def test_param_parts():
     assert parts == {'cvt', 'fusion', 'text'}
     assert slb.param_part('stages.2.fusion.visual_proj.weight') == 'fusion'
     assert slb.param_part('stages.0.cte.proj.weight') == 'cvt'
-    assert slb.param_part(
-        'text_encoder.bert.embeddings.word_embeddings.weight') == 'text'
+    assert slb.param_part('text_encoder.bert.embeddings.word_embeddings.weight') == 'text'
 
 
 def test_init_cfg_pretrained_loads_official_cvt(tmp_path):
@@ -289,10 +271,7 @@ def test_init_cfg_pretrained_loads_official_cvt(tmp_path):
     src = build_slb(sam_stages=())
     for p in src.parameters():  # distinguishable values
         p.data.uniform_(-1, 1)
-    state = {
-        k: v
-        for k, v in src.state_dict().items() if src.param_part(k) == 'cvt'
-    }
+    state = {k: v for k, v in src.state_dict().items() if src.param_part(k) == 'cvt'}
     official = {
         re.sub(r'^stages\.(\d+)\.cte\.', r'stage\1.patch_embed.',
                re.sub(r'^stages\.(\d+)\.blocks\.', r'stage\1.blocks.', k)):
@@ -317,8 +296,8 @@ def test_init_cfg_pretrained_loads_official_cvt(tmp_path):
 @pytest.mark.parametrize('legacy,current', [
     (dict(fusion='sam'), dict(fusion=dict(type='SemanticAwareModule'))),
     (dict(fusion='modamixer'), dict(fusion=dict(type='ModaMixer'))),
-    (dict(fusion='sam', text_update=False),
-     dict(fusion=dict(type='SemanticAwareModule', text_update=False))),
+    (dict(fusion='sam',
+          text_update=False), dict(fusion=dict(type='SemanticAwareModule', text_update=False))),
 ])
 def test_old_fusion_spellings_warn_and_build_the_same_model(legacy, current):
     """Configs written before fusion became a registry config keep working, with a warning,

@@ -10,8 +10,7 @@ MEAN, STD = [123.675, 116.28, 103.53], [58.395, 57.12, 57.375]
 
 
 def _pre():
-    return MODELS.build(dict(type='VLTrackDataPreprocessor', mean=MEAN, std=STD,
-                             bgr_to_rgb=True))
+    return MODELS.build(dict(type='VLTrackDataPreprocessor', mean=MEAN, std=STD, bgr_to_rgb=True))
 
 
 def _batch(n=2, length=6, with_text=True):

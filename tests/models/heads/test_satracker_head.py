@@ -11,8 +11,7 @@ import satracker  # noqa: F401
 def _head(with_dm=True, c=16, d=12):
     cfg = dict(
         type='SATrackerHead',
-        bbox_head=dict(type='CornerPredictorHead', inplanes=c, channel=16, feat_size=20,
-                       stride=16),
+        bbox_head=dict(type='CornerPredictorHead', inplanes=c, channel=16, feat_size=20, stride=16),
         text_dims=d)
     if not with_dm:
         cfg['loss_dm'] = None
@@ -23,8 +22,8 @@ def _samples(boxes, shape=(320, 320, 3), valid=None):
     out = []
     for i, box in enumerate(boxes):
         ds = TrackDataSample()
-        ds.search_gt_instances = InstanceData(bboxes=torch.tensor([box], dtype=torch.float32),
-                                              labels=torch.ones(1, dtype=torch.long))
+        ds.search_gt_instances = InstanceData(
+            bboxes=torch.tensor([box], dtype=torch.float32), labels=torch.ones(1, dtype=torch.long))
         ds.set_metainfo(dict(search_img_shape=shape))
         if valid is not None:
             ds.set_metainfo(dict(text_valid=valid[i]))
@@ -92,8 +91,11 @@ def test_degenerate_prediction_gives_zero_giou():
         br.bias.zero_()
     pred = head(feat)
     assert torch.allclose(pred, torch.full((1, 4), 9.5 * 16))  # uniform -> centre
-    losses = head.loss(feat, _samples(gt), text_feat=torch.randn(1, 3, 12),
-                       text_mask=torch.ones(1, 3, dtype=torch.long))
+    losses = head.loss(
+        feat,
+        _samples(gt),
+        text_feat=torch.randn(1, 3, 12),
+        text_mask=torch.ones(1, 3, dtype=torch.long))
     assert losses['loss_iou'] == 0  # degenerate prediction (x1 == x2) -> zero, as STARK
     # L1 still trains it: 5 * mean |pred - gt| on normalised boxes
     gt_n = torch.tensor(gt) / 320
@@ -111,8 +113,8 @@ def test_without_dense_matching():
 
 def test_dm_score_map_in_unit_range():
     head = _head()
-    score = head.dm_score_map(torch.randn(1, 16, 20, 20), torch.randn(1, 4, 12),
-                              torch.ones(1, 4, dtype=torch.long))
+    score = head.dm_score_map(
+        torch.randn(1, 16, 20, 20), torch.randn(1, 4, 12), torch.ones(1, 4, dtype=torch.long))
     assert score.shape == (1, 40, 40)
     assert score.min() >= 0 and score.max() <= 1
 
@@ -122,10 +124,14 @@ def test_empty_sentence_flag_reaches_the_dm_loss():
     feat = torch.randn(2, 16, 20, 20)
     text = torch.randn(2, 5, 12)
     mask = torch.ones(2, 5, dtype=torch.long)
-    both = head.loss(feat, _samples([[0, 0, 160, 160]] * 2), text_feat=text, text_mask=mask,
-                     text_valid=torch.tensor([True, False]))['loss_dm']
-    one = head.loss(feat[:1], _samples([[0, 0, 160, 160]]), text_feat=text[:1],
-                    text_mask=mask[:1])['loss_dm']
+    both = head.loss(
+        feat,
+        _samples([[0, 0, 160, 160]] * 2),
+        text_feat=text,
+        text_mask=mask,
+        text_valid=torch.tensor([True, False]))['loss_dm']
+    one = head.loss(
+        feat[:1], _samples([[0, 0, 160, 160]]), text_feat=text[:1], text_mask=mask[:1])['loss_dm']
     assert torch.allclose(both, one)
 
 

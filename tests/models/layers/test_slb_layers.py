@@ -3,12 +3,11 @@
 import pytest
 import torch
 import torch.nn as nn
+from mmtrack.registry import MODELS
 
 import satracker  # noqa: F401  (registration)
-from mmtrack.registry import MODELS
-from satracker.models.layers import (ConvTokenEmbedding, ModaMixer, QuickGELU,
-                                     SemanticAwareModule, TargetEnhanceModule,
-                                     build_activation)
+from satracker.models.layers import (ConvTokenEmbedding, ModaMixer, QuickGELU, SemanticAwareModule,
+                                     TargetEnhanceModule, build_activation)
 
 
 def test_activations():
@@ -28,15 +27,12 @@ def test_cte_shapes():
     out = cte2(torch.randn(1, 16, 20, 20))
     assert out.shape == (1, 24, 10, 10)
     # LayerNorm over channels at every position
-    torch.testing.assert_close(
-        out.mean(1), torch.zeros(1, 10, 10), atol=1e-5, rtol=0)
+    torch.testing.assert_close(out.mean(1), torch.zeros(1, 10, 10), atol=1e-5, rtol=0)
 
 
 def _tem_inputs(c=16):
     g = torch.Generator().manual_seed(0)
-    return torch.randn(
-        2, 8 * 8, c, generator=g), torch.randn(
-            2, 12 * 10, c, generator=g)
+    return torch.randn(2, 8 * 8, c, generator=g), torch.randn(2, 12 * 10, c, generator=g)
 
 
 @pytest.mark.parametrize('attn_mode', ['asymmetric', 'self'])
@@ -80,14 +76,11 @@ def test_tem_modes_and_errors():
     outs = {}
     for mode in ('asymmetric', 'symmetric', 'self'):
         torch.manual_seed(0)
-        tem = TargetEnhanceModule(
-            16, 2, attn_mode=mode, act_cfg=dict(type='GELU')).eval()
+        tem = TargetEnhanceModule(16, 2, attn_mode=mode, act_cfg=dict(type='GELU')).eval()
         with torch.no_grad():
-            outs[mode] = (tem(t, s, (8, 8),
-                              (12, 10)), tem(t, s2, (8, 8), (12, 10)))
+            outs[mode] = (tem(t, s, (8, 8), (12, 10)), tem(t, s2, (8, 8), (12, 10)))
     # template sees the search only in symmetric mode
-    torch.testing.assert_close(outs['asymmetric'][0][0],
-                               outs['asymmetric'][1][0])
+    torch.testing.assert_close(outs['asymmetric'][0][0], outs['asymmetric'][1][0])
     torch.testing.assert_close(outs['self'][0][0], outs['self'][1][0])
     assert not torch.allclose(outs['symmetric'][0][0], outs['symmetric'][1][0])
     # the search sees the template except in self mode
@@ -154,8 +147,7 @@ def test_sam_formula():
         pooled = sam.visual_proj(t).amax((2, 3))
         tc = sam.text_proj(text)
         sel = sam._selector(pooled, tc, mask)
-        ref_s = s + sam.out_conv(
-            sam.norm(sam.visual_proj(s) * sel[:, :, None, None]))
+        ref_s = s + sam.out_conv(sam.norm(sam.visual_proj(s) * sel[:, :, None, None]))
         ref_text = text + sam.text_out(tc + pooled[:, None])
     assert ((sel > 0) & (sel < 1)).all()
     torch.testing.assert_close(out_s, ref_s)
@@ -187,11 +179,7 @@ def test_modamixer_leaves_text_and_mixes_both_maps():
 
 def test_blocks_build_from_registry():
     for cfg in (dict(type='TargetEnhanceModule', embed_dims=16, num_heads=2),
-                dict(
-                    type='SemanticAwareModule',
-                    embed_dims=16,
-                    text_dims=24,
-                    num_heads=2),
-                dict(type='ModaMixer', embed_dims=16, text_dims=24),
+                dict(type='SemanticAwareModule', embed_dims=16, text_dims=24,
+                     num_heads=2), dict(type='ModaMixer', embed_dims=16, text_dims=24),
                 dict(type='ConvTokenEmbedding', in_channels=3, embed_dims=8)):
         assert isinstance(MODELS.build(cfg), nn.Module)

@@ -34,15 +34,13 @@ def _reference(enc):
 def test_stages_in_a_row_equal_bert(attn):
     torch.manual_seed(0)
     enc = StagedBertEncoder(
-        bert_config=dict(BERT, attn_implementation=attn),
-        layer_split=(1, 1, 1)).eval()
+        bert_config=dict(BERT, attn_implementation=attn), layer_split=(1, 1, 1)).eval()
     ids, mask = _text()
     with torch.no_grad():
         h = enc.embed(ids, mask)
         for k in range(3):
             h = enc.forward_stage(k, h, mask)
-        ref = _reference(enc)(
-            input_ids=ids, attention_mask=mask).last_hidden_state
+        ref = _reference(enc)(input_ids=ids, attention_mask=mask).last_hidden_state
         whole = enc(ids, mask)
     torch.testing.assert_close(h, ref, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(whole, ref, atol=1e-5, rtol=1e-5)
@@ -50,15 +48,12 @@ def test_stages_in_a_row_equal_bert(attn):
 
 
 def test_stage_layers_follow_the_split():
-    enc = StagedBertEncoder(
-        bert_config=dict(BERT, num_hidden_layers=6), layer_split=(1, 2, 3))
+    enc = StagedBertEncoder(bert_config=dict(BERT, num_hidden_layers=6), layer_split=(1, 2, 3))
     assert [list(r) for r in enc.stage_layers] == [[0], [1, 2], [3, 4, 5]]
 
 
-@pytest.mark.parametrize('split, msg', [((1, 1), 'sums to 2'),
-                                        ((1, 1, 2), 'sums to 4'),
-                                        ((0, 1, 2), 'at least one'),
-                                        ((), 'at least one')])
+@pytest.mark.parametrize('split, msg', [((1, 1), 'sums to 2'), ((1, 1, 2), 'sums to 4'),
+                                        ((0, 1, 2), 'at least one'), ((), 'at least one')])
 def test_bad_split(split, msg):
     with pytest.raises(ValueError, match=msg):
         StagedBertEncoder(bert_config=BERT, layer_split=split)
@@ -74,8 +69,7 @@ def test_pretrained_local_directory(tmp_path):
     torch.manual_seed(0)
     src = BertModel(BertConfig(**BERT), add_pooling_layer=True)
     src.save_pretrained(tmp_path)
-    enc = StagedBertEncoder(
-        pretrained=str(tmp_path), layer_split=(2, 1)).eval()
+    enc = StagedBertEncoder(pretrained=str(tmp_path), layer_split=(2, 1)).eval()
     assert not hasattr(enc.bert, 'pooler') or enc.bert.pooler is None
     ids, mask = _text()
     with torch.no_grad():
@@ -96,13 +90,12 @@ def test_missing_directory_is_a_clear_error(tmp_path):
 def test_offline_minilm():
     pytest.importorskip(MINILM_MODULE)
     from transformers import BertModel
+
     from satracker.utils import resolve_model_path
-    enc = StagedBertEncoder(
-        pretrained=MINILM_PACKAGE, layer_split=(1, 2, 3)).eval()
+    enc = StagedBertEncoder(pretrained=MINILM_PACKAGE, layer_split=(1, 2, 3)).eval()
     assert enc.hidden_size == 384 and len(enc.bert.encoder.layer) == 6
     ref_model = BertModel.from_pretrained(
-        resolve_model_path(MINILM_PACKAGE),
-        add_pooling_layer=False).eval()
+        resolve_model_path(MINILM_PACKAGE), add_pooling_layer=False).eval()
     ids = torch.tensor([[101, 7592, 2088, 102, 0, 0], [101, 102, 0, 0, 0, 0]])
     mask = (ids != 0).long()
     with torch.no_grad():
@@ -113,8 +106,10 @@ def test_offline_minilm():
             rtol=1e-5)
 
 
-SENTENCES = ['the red car on the left', 'a small white dog running', 'the person in a blue shirt',
-             'the yellow triangle on the right']
+SENTENCES = [
+    'the red car on the left', 'a small white dog running', 'the person in a blue shirt',
+    'the yellow triangle on the right'
+]
 
 
 def _save_roberta(path, tokenizer=True):
@@ -122,15 +117,17 @@ def _save_roberta(path, tokenizer=True):
     tokenizer trained offline on a few sentences."""
     from transformers import RobertaConfig, RobertaModel, RobertaTokenizerFast
     torch.manual_seed(0)
-    config = RobertaConfig(**dict(BERT, vocab_size=300, max_position_embeddings=70,
-                                  pad_token_id=1))
+    config = RobertaConfig(**dict(BERT, vocab_size=300, max_position_embeddings=70, pad_token_id=1))
     model = RobertaModel(config, add_pooling_layer=False)
     model.save_pretrained(path)
     if tokenizer:
         from tokenizers import ByteLevelBPETokenizer
         bpe = ByteLevelBPETokenizer()
-        bpe.train_from_iterator(SENTENCES * 5, vocab_size=300, min_frequency=1,
-                                special_tokens=['<s>', '<pad>', '</s>', '<unk>', '<mask>'])
+        bpe.train_from_iterator(
+            SENTENCES * 5,
+            vocab_size=300,
+            min_frequency=1,
+            special_tokens=['<s>', '<pad>', '</s>', '<unk>', '<mask>'])
         bpe.save_model(str(path))
         RobertaTokenizerFast.from_pretrained(str(path)).save_pretrained(path)
     return model.eval()
@@ -144,12 +141,15 @@ def test_roberta_directory_equals_roberta_model(tmp_path):
     reference = _save_roberta(tmp_path)
     enc = StagedBertEncoder(pretrained=str(tmp_path), layer_split=(1, 2)).eval()
     assert type(enc.bert).__name__ == 'RobertaModel'
-    cfg = dict(model=dict(backbone=dict(text_encoder=dict(pretrained=str(tmp_path)))),
-               test_dataloader=dict(dataset=dict(pipeline=[
-                   dict(type='TokenizeText', tokenizer_path=None, max_length=12)])))
+    cfg = dict(
+        model=dict(backbone=dict(text_encoder=dict(pretrained=str(tmp_path)))),
+        test_dataloader=dict(
+            dataset=dict(pipeline=[dict(type='TokenizeText', tokenizer_path=None, max_length=12)])))
     assert resolve_tokenizer_paths(cfg) == str(tmp_path)
-    tok = TokenizeText(**{k: v for k, v in cfg['test_dataloader']['dataset']['pipeline'][0]
-                          .items() if k != 'type'})
+    tok = TokenizeText(**{
+        k: v
+        for k, v in cfg['test_dataloader']['dataset']['pipeline'][0].items() if k != 'type'
+    })
     rows = [tok.transform(dict(text=s)) for s in ('the red car on the left', 'a dog', '')]
     ids = torch.as_tensor(np.stack([r['text_ids'] for r in rows]))
     mask = torch.as_tensor(np.stack([r['text_mask'] for r in rows]))
@@ -181,21 +181,28 @@ def test_other_encoders_are_refused_naming_the_directory(tmp_path):
 
 
 def test_random_roberta_by_model_type():
-    enc = StagedBertEncoder(model_type='roberta', bert_config=dict(BERT, pad_token_id=1,
-                                                                   max_position_embeddings=70),
-                            layer_split=(2, 1))
+    enc = StagedBertEncoder(
+        model_type='roberta',
+        bert_config=dict(BERT, pad_token_id=1, max_position_embeddings=70),
+        layer_split=(2, 1))
     ids, mask = _text(length=8)
     assert type(enc.bert).__name__ == 'RobertaModel'
     assert enc(ids, mask).shape == (3, 8, 32)
 
 
-@pytest.mark.parametrize('frozen_stages, frozen_layers',
-                         [(-1, None), (0, ()), (1, (0, )), (3, (0, 1, 2))])
+@pytest.mark.parametrize('frozen_stages, frozen_layers', [
+    (-1, None),
+    (0, ()),
+    (1, (0, )),
+    (3, (0, 1, 2)),
+])
 def test_frozen_stages_get_no_gradient_stay_in_eval_and_keep_their_names(
         frozen_stages, frozen_layers):
     torch.manual_seed(0)
-    enc = StagedBertEncoder(bert_config=dict(BERT, hidden_dropout_prob=0.5),
-                            layer_split=(1, 1, 1), frozen_stages=frozen_stages)
+    enc = StagedBertEncoder(
+        bert_config=dict(BERT, hidden_dropout_prob=0.5),
+        layer_split=(1, 1, 1),
+        frozen_stages=frozen_stages)
     plain = StagedBertEncoder(bert_config=BERT, layer_split=(1, 1, 1))
     assert list(enc.state_dict()) == list(plain.state_dict())
     enc.train()

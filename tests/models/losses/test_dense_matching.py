@@ -2,8 +2,8 @@
 import torch
 import torch.nn.functional as F
 
-from satracker.models.losses import (DenseMatchingLoss, in_box_label_map,
-                                     sentence_vector, valid_sentence_mask)
+from satracker.models.losses import (DenseMatchingLoss, in_box_label_map, sentence_vector,
+                                     valid_sentence_mask)
 
 
 def _mask(b, n_real, length=8):

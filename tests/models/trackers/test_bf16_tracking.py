@@ -14,15 +14,15 @@ from mmtrack.registry import MODELS
 from tracker_fixtures import build_tiny_tracker
 
 import satracker  # noqa: F401
-from satracker.testing import tiny_model_cfg
 from satracker.models.trackers import satracker as satracker_module
+from satracker.testing import tiny_model_cfg
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 BASE = osp.join(REPO, 'configs/_base_/models/satracker.py')
 H, W = 240, 320
 
-needs_bf16 = pytest.mark.skipif(not satracker_module.bf16_supported('cpu'),
-                                reason='this CPU has no native bf16')
+needs_bf16 = pytest.mark.skipif(
+    not satracker_module.bf16_supported('cpu'), reason='this CPU has no native bf16')
 
 
 @pytest.fixture(scope='module')

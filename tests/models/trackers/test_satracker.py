@@ -12,13 +12,12 @@ from mmtrack.structures import TrackDataSample
 from tracker_fixtures import build_tiny_tracker
 
 import satracker  # noqa: F401
-from satracker.testing import tiny_model_cfg
 from satracker.models.trackers import crop_square
+from satracker.testing import tiny_model_cfg
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 BASE = osp.join(REPO, 'configs/_base_/models/satracker.py')
 ABL = osp.join(REPO, 'configs/satracker/ablations')
-
 
 _build = build_tiny_tracker
 
@@ -90,8 +89,8 @@ def _sample(frame_id, box=None, h=240, w=320):
     ds = TrackDataSample()
     ds.set_metainfo(dict(frame_id=frame_id, ori_shape=(h, w), img_shape=(h, w)))
     if box is not None:
-        ds.gt_instances = InstanceData(bboxes=box[None].clone(),
-                                       labels=torch.zeros(1, dtype=torch.long))
+        ds.gt_instances = InstanceData(
+            bboxes=box[None].clone(), labels=torch.zeros(1, dtype=torch.long))
     return ds
 
 

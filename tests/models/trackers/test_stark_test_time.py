@@ -7,8 +7,8 @@ import pytest
 import torch
 from mmengine.structures import InstanceData
 from mmtrack.models.track_heads.stark_head import StarkHead
-from tracker_fixtures import build_tiny_tracker
 from mmtrack.structures import TrackDataSample
+from tracker_fixtures import build_tiny_tracker
 
 import satracker  # noqa: F401
 from satracker.datasets.transforms.cropping import SeqCropLikeStarkNp2
@@ -28,14 +28,16 @@ def _stark_clip_box_xywh(box, img_h, img_w, margin):
     return [x1, y1, max(margin, x2 - x1), max(margin, y2 - y1)]
 
 
-@pytest.mark.parametrize('box, expected', [
-    ([50., 60., 150., 160.], [50., 60., 150., 160.]),  # inside: unchanged
-    ([-20., -5., 30., 100.], [0., 0., 30., 100.]),  # leaves left/top: cut
-    ([300., 200., 360., 280.], [300., 200., 320., 240.]),  # leaves right/bottom: cut
-    ([-50., 50., -20., 80.], [0., 50., 10., 80.]),  # wholly left: margin-wide strip
-    ([330., 250., 400., 300.], [310., 230., 320., 240.]),  # wholly right/below: corner
-    ([315., 100., 318., 104.], [310., 100., 320., 110.]),  # thinner than the margin
-])
+@pytest.mark.parametrize(
+    'box, expected',
+    [
+        ([50., 60., 150., 160.], [50., 60., 150., 160.]),  # inside: unchanged
+        ([-20., -5., 30., 100.], [0., 0., 30., 100.]),  # leaves left/top: cut
+        ([300., 200., 360., 280.], [300., 200., 320., 240.]),  # leaves right/bottom: cut
+        ([-50., 50., -20., 80.], [0., 50., 10., 80.]),  # wholly left: margin-wide strip
+        ([330., 250., 400., 300.], [310., 230., 320., 240.]),  # wholly right/below: corner
+        ([315., 100., 318., 104.], [310., 100., 320., 110.]),  # thinner than the margin
+    ])
 def test_clip_box_cuts_with_margin_10(box, expected):
     out = clip_box(torch.tensor(box), H, W, margin=10)
     assert out.tolist() == expected
@@ -70,8 +72,9 @@ def model():
 
 def _normalise(model, bgr):
     """(H, W, 3) uint8 BGR -> (1, 3, H, W) as the model's data preprocessor makes it."""
-    data = dict(inputs=dict(img=[torch.from_numpy(np.ascontiguousarray(bgr)).permute(
-        2, 0, 1)[None]]), data_samples=[TrackDataSample()])
+    data = dict(
+        inputs=dict(img=[torch.from_numpy(np.ascontiguousarray(bgr)).permute(2, 0, 1)[None]]),
+        data_samples=[TrackDataSample()])
     return model.data_preprocessor(data)['inputs']['img'][0]
 
 
@@ -87,8 +90,9 @@ def test_template_crop_pads_as_the_training_crop(model, centre):
     bgr = np.random.RandomState(0).randint(0, 256, (img_h, img_w, 3)).astype(np.uint8)
     cx, cy = centre
     train_crop, factor, _ = SeqCropLikeStarkNp2(
-        crop_size_factor=[2], output_size=[128]).crop_like_stark(
-            bgr, np.array([cx - 32., cy - 32., cx + 32., cy + 32.]), 2., 128)
+        crop_size_factor=[2],
+        output_size=[128]).crop_like_stark(bgr, np.array([cx - 32., cy - 32., cx + 32., cy + 32.]),
+                                           2., 128)
     assert factor == 1.
     train = _normalise(model, train_crop)
 
@@ -105,8 +109,8 @@ def test_template_crop_pads_as_the_training_crop(model, centre):
     inside[max(0, -y0):img_h - y0, max(0, -x0):img_w - x0] = True
     assert 0 < inside.sum() < 128 * 128  # the crop reaches outside the image
     # outside: black raw pixels, normalised (not 0, the mean colour)
-    assert torch.allclose(test[0][:, ~inside], black[:, None].expand(3, int((~inside).sum())),
-                          atol=1e-4)
+    assert torch.allclose(
+        test[0][:, ~inside], black[:, None].expand(3, int((~inside).sum())), atol=1e-4)
     assert (black.abs() > 1.5).all()
     # inside: the normalised image's own pixels
     ys, xs = inside.nonzero(as_tuple=True)
@@ -121,8 +125,8 @@ def test_template_crop_pads_as_the_training_crop(model, centre):
         same[img_h - 1 - y0, :] = False
     assert torch.allclose(test[0][:, same], train[0][:, same], atol=1e-3)
     if not same.all():
-        assert torch.allclose(train[0][:, ~same], black[:, None].expand(3, int((~same).sum())),
-                              atol=1e-4)
+        assert torch.allclose(
+            train[0][:, ~same], black[:, None].expand(3, int((~same).sum())), atol=1e-4)
 
 
 def _track_one_frame(model, first_box_xyxy, frame=None):
@@ -134,18 +138,20 @@ def _track_one_frame(model, first_box_xyxy, frame=None):
             ds = TrackDataSample()
             ds.set_metainfo(dict(frame_id=frame_id, ori_shape=(H, W), img_shape=(H, W)))
             if frame_id == 0:
-                ds.gt_instances = InstanceData(bboxes=torch.tensor([first_box_xyxy]),
-                                               labels=torch.zeros(1, dtype=torch.long))
+                ds.gt_instances = InstanceData(
+                    bboxes=torch.tensor([first_box_xyxy]), labels=torch.zeros(1, dtype=torch.long))
             inputs = dict(img=frame, text_ids=text_ids, text_mask=text_mask)
             out.append(model.predict(inputs, [ds])[0].pred_track_instances.bboxes[0])
     return out[1]
 
 
-@pytest.mark.parametrize('image_box, expected', [
-    ([-30., 50., 60., 150.], [0., 50., 60., 150.]),  # partly outside: cut
-    ([-60., -40., -20., -10.], [0., 0., 10., 10.]),  # wholly outside: margin corner
-    ([40., 30., 90., 100.], [40., 30., 90., 100.]),  # inside: unchanged
-])
+@pytest.mark.parametrize(
+    'image_box, expected',
+    [
+        ([-30., 50., 60., 150.], [0., 50., 60., 150.]),  # partly outside: cut
+        ([-60., -40., -20., -10.], [0., 0., 10., 10.]),  # wholly outside: margin corner
+        ([40., 30., 90., 100.], [40., 30., 90., 100.]),  # inside: unchanged
+    ])
 def test_track_clips_the_predicted_box_as_stark(model, monkeypatch, image_box, expected):
     """A stub head predicts a chosen box; ``track`` maps it back and cuts it (margin 10)."""
     model.test_cfg['use_cache'] = True

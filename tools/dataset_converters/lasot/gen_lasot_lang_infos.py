@@ -18,9 +18,9 @@ from satracker_data.converters import gen_lasot_lang_infos
 def parse_args(argv=None):
     parser = converter_parser('LaSOT (with language)',
                               'the LaSOTBenchmark folder (class folders inside)')
-    parser.add_argument('--test-list',
-                        help='text file with test video names (default: the official '
-                        '280)')
+    parser.add_argument(
+        '--test-list', help='text file with test video names (default: the official '
+        '280)')
     return parser.parse_args(argv)
 
 

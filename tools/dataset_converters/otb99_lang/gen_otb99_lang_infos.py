@@ -14,8 +14,8 @@ from satracker_data.converters import gen_otb99_lang_infos
 
 
 def parse_args(argv=None):
-    parser = converter_parser(
-        'OTB99-Lang', 'root with OTB_videos/, OTB_query_train/, OTB_query_test/')
+    parser = converter_parser('OTB99-Lang',
+                              'root with OTB_videos/, OTB_query_train/, OTB_query_test/')
     return parser.parse_args(argv)
 
 

@@ -14,8 +14,9 @@ from satracker_data.converters import gen_tnl2k_infos
 
 
 def parse_args(argv=None):
-    parser = converter_parser('TNL2K', 'TNL2K root, holding train/ and test/ (or '
-                              'TNL2K_train_subset/ and TNL2K_test_subset/)')
+    parser = converter_parser(
+        'TNL2K', 'TNL2K root, holding train/ and test/ (or '
+        'TNL2K_train_subset/ and TNL2K_test_subset/)')
     parser.add_argument('--train-dir', help='name of the train folder under --input')
     parser.add_argument('--test-dir', help='name of the test folder under --input')
     return parser.parse_args(argv)
@@ -23,8 +24,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    split_dirs = {k: v for k, v in (('train', args.train_dir), ('test', args.test_dir))
-                  if v}
+    split_dirs = {k: v for k, v in (('train', args.train_dir), ('test', args.test_dir)) if v}
     run_converter(gen_tnl2k_infos, args, split_dirs=split_dirs)
 
 

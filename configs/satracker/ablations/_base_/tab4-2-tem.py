@@ -3,5 +3,4 @@
 # The variant's model change, in one place: its phase-1 and phase-2 configs inherit it.
 _base_ = ['../../../_base_/models/satracker.py']
 
-model = dict(
-    backbone=dict(sam_stages=(), text_encoder=None), head=dict(loss_dm=None))
+model = dict(backbone=dict(sam_stages=(), text_encoder=None), head=dict(loss_dm=None))

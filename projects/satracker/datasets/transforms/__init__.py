@@ -9,6 +9,6 @@ from .text import ReplaceText, TokenizeText, VLRandomFlip, swap_left_right
 
 __all__ = [
     'TemplateGrayAug', 'SeqCropLikeStarkNp2', 'PackVLTrackInputs', 'CheckBboxInImage',
-    'LoadTrackImageFromFile',
-    'VLPairSampling', 'ReplaceText', 'TokenizeText', 'VLRandomFlip', 'swap_left_right'
+    'LoadTrackImageFromFile', 'VLPairSampling', 'ReplaceText', 'TokenizeText', 'VLRandomFlip',
+    'swap_left_right'
 ]

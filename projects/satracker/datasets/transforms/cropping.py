@@ -35,8 +35,7 @@ class SeqCropLikeStarkNp2(SeqCropLikeStark):
         output_size (list[int]): Output side per frame (``[128, 320]``).
     """
 
-    def crop_like_stark(self, img: np.ndarray, bbox: np.ndarray,
-                        crop_size_factor: float,
+    def crop_like_stark(self, img: np.ndarray, bbox: np.ndarray, crop_size_factor: float,
                         output_size: int) -> Tuple[np.ndarray, float, np.ndarray]:
         """Crop a square around the box, pad with zeros and resize.
 
@@ -50,8 +49,7 @@ class SeqCropLikeStarkNp2(SeqCropLikeStark):
             tuple: The (S, S, 3) crop, the resize factor S / crop side and the (S, S)
             bool padding mask (True = padding).
         """
-        bx1, by1, bx2, by2 = (float(v)
-                              for v in np.asarray(bbox, np.float64).reshape(-1)[:4])
+        bx1, by1, bx2, by2 = (float(v) for v in np.asarray(bbox, np.float64).reshape(-1)[:4])
         bbox_w, bbox_h = bx2 - bx1, by2 - by1
         cx, cy = bx1 + bbox_w / 2., by1 + bbox_h / 2.
         img_h, img_w = img.shape[:2]
@@ -77,6 +75,5 @@ class SeqCropLikeStarkNp2(SeqCropLikeStark):
 
         resize_factor = output_size / crop_size
         img_crop_padded = cv2.resize(img_crop_padded, (output_size, output_size))
-        padding_mask = cv2.resize(padding_mask,
-                                  (output_size, output_size)).astype(np.bool_)
+        padding_mask = cv2.resize(padding_mask, (output_size, output_size)).astype(np.bool_)
         return img_crop_padded, resize_factor, padding_mask

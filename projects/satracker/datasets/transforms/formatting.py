@@ -51,8 +51,7 @@ class PackVLTrackInputs(PackTrackInputs):
         packed = super().transform(results)
         data_sample = packed['data_samples']
         # SeqCropLikeStark leaves float64 boxes; the model works in float32.
-        for name in ('gt_instances', 'ignored_instances',
-                     f'{self.ref_prefix}_gt_instances',
+        for name in ('gt_instances', 'ignored_instances', f'{self.ref_prefix}_gt_instances',
                      f'{self.ref_prefix}_ignored_instances'):
             instances = data_sample.get(name, None)
             if instances is not None and 'bboxes' in instances and \

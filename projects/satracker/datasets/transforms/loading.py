@@ -34,10 +34,9 @@ class LoadTrackImageFromFile(LoadImageFromFile):
         try:
             out = super().transform(results)
         except Exception as e:  # noqa: B902  (any backend error means unreadable)
-            raise OSError(
-                f'Cannot read image "{path}" ({type(e).__name__}: {e}). Run the '
-                'dataset converter with --check-images to list every unreadable '
-                'image, then replace or remove them.') from e
+            raise OSError(f'Cannot read image "{path}" ({type(e).__name__}: {e}). Run the '
+                          'dataset converter with --check-images to list every unreadable '
+                          'image, then replace or remove them.') from e
         if out is not None and out.get('img') is None:
             raise OSError(f'Cannot read image "{path}".')
         return out

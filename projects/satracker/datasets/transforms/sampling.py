@@ -57,8 +57,7 @@ class VLPairSampling(PairSampling):
             dict[str, list]: ``img_path``, ``frame_id``, ``video_id``,
             ``video_length``, ``instances``, ``text``.
         """
-        results = super().prepare_data(
-            video_info, sampled_inds, is_positive_pairs, results=results)
+        results = super().prepare_data(video_info, sampled_inds, is_positive_pairs, results=results)
         text = video_info.get('text', '') or ''
         for _ in sampled_inds:
             results['text'].append(text)
@@ -74,8 +73,9 @@ class VLPairSampling(PairSampling):
             list[int] | None: ``[template, search]``, or None when the video has
             too few valid frames.
         """
-        valid = np.asarray(video_info['visible'], dtype=bool) & np.asarray(
-            video_info['bboxes_isvalid'], dtype=bool)
+        valid = np.asarray(
+            video_info['visible'], dtype=bool) & np.asarray(
+                video_info['bboxes_isvalid'], dtype=bool)
         if len(valid) == 1:
             return [0, 0] if valid[0] else None
         valid_inds = np.flatnonzero(valid)

@@ -137,9 +137,8 @@ class TokenizeText(BaseTransform):
                  max_length: int = 30,
                  cache_size: int = 4096):
         if max_length < 2:
-            raise ValueError(
-                f'TokenizeText: max_length={max_length} leaves no room for the two '
-                'special tokens')
+            raise ValueError(f'TokenizeText: max_length={max_length} leaves no room for the two '
+                             'special tokens')
         self.tokenizer_path = tokenizer_path
         self.max_length = max_length
         self.cache_size = cache_size

@@ -195,7 +195,9 @@ def _curve(values: np.ndarray, thresholds: np.ndarray, greater: bool,
     return counts.astype(np.float64) / denominator
 
 
-def eval_video_errors(pred: np.ndarray, gt: np.ndarray, visible: Optional[np.ndarray] = None,
+def eval_video_errors(pred: np.ndarray,
+                      gt: np.ndarray,
+                      visible: Optional[np.ndarray] = None,
                       protocol: str = 'pytracking',
                       video_name: Optional[str] = None) -> Tuple[np.ndarray, ...]:
     """Per-frame IoU, centre error and normalised centre error of one video.
@@ -290,7 +292,9 @@ def eval_video_errors(pred: np.ndarray, gt: np.ndarray, visible: Optional[np.nda
     return iou, err, nerr, n
 
 
-def eval_video_curves(pred: np.ndarray, gt: np.ndarray, visible: Optional[np.ndarray] = None,
+def eval_video_curves(pred: np.ndarray,
+                      gt: np.ndarray,
+                      visible: Optional[np.ndarray] = None,
                       protocol: str = 'pytracking',
                       video_name: Optional[str] = None) -> Dict[str, np.ndarray]:
     """Success / precision / normalised-precision curves of one video (fractions in [0, 1]).
@@ -313,7 +317,8 @@ def eval_video_curves(pred: np.ndarray, gt: np.ndarray, visible: Optional[np.nda
         norm_precision=_curve(nerr, NORM_PRECISION_THRESHOLDS, False, den))
 
 
-def summarize_curves(video_success: np.ndarray, video_precision: np.ndarray,
+def summarize_curves(video_success: np.ndarray,
+                     video_precision: np.ndarray,
                      video_norm_precision: np.ndarray,
                      protocol: str = 'pytracking') -> Dict[str, object]:
     """Average per-video curves over videos and read off the reported scores.
@@ -373,8 +378,10 @@ def video_scores(ev: dict) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
             ev['video_precision'][:, REPORT_INDEX] * 100)
 
 
-def vl_sot_eval(results: Sequence, annotations: Sequence,
-                visible_infos: Optional[Sequence] = None, protocol: str = 'pytracking',
+def vl_sot_eval(results: Sequence,
+                annotations: Sequence,
+                visible_infos: Optional[Sequence] = None,
+                protocol: str = 'pytracking',
                 video_names: Optional[List[str]] = None) -> Dict[str, object]:
     """Evaluate one-pass tracking results: success (AUC), precision and normalised precision.
 

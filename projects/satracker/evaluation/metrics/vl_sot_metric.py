@@ -12,9 +12,12 @@ from mmtrack.registry import METRICS
 
 from ..functional.vl_sot_eval import PROTOCOLS, video_scores, vl_sot_eval
 # The result-file names and writers; also importable from here, as before.
+# yapf: disable  (isort wraps this import; yapf would move the noqa comment)
 from ..result_files import (CURVES_NPZ, IMAGE_DIR_NAMES, RESULTS_JSON,  # noqa: F401
                             unique_video_names, video_name_from_path, write_boxes_txt,
                             write_eval_files, write_sot_eval_res_file, write_track_results)
+
+# yapf: enable
 
 
 def xyxy_to_xywh(box: np.ndarray) -> np.ndarray:
@@ -129,10 +132,9 @@ class VLSOTMetric(BaseVideoMetric):
             raise ValueError(f'protocol must be one of {PROTOCOLS}, got {protocol!r}')
         metrics = [metric] if isinstance(metric, str) else list(metric)
         if metrics != ['OPE']:
-            raise ValueError(
-                f"VLSOTMetric: metric={metric!r}: only one-pass evaluation ('OPE') is "
-                "implemented; use MMTracking's SOTMetric for VOT's EAO / accuracy / "
-                'robustness')
+            raise ValueError(f"VLSOTMetric: metric={metric!r}: only one-pass evaluation ('OPE') is "
+                             "implemented; use MMTracking's SOTMetric for VOT's EAO / accuracy / "
+                             'robustness')
         metric_options = dict(metric_options or {})
         unknown = sorted(set(metric_options) - set(SOT_METRIC_OPTIONS))
         if unknown:
@@ -146,20 +148,18 @@ class VLSOTMetric(BaseVideoMetric):
         if 'only_eval_visible' in metric_options:
             visible = bool(metric_options['only_eval_visible'])
             if use_visibility is not None and bool(use_visibility) != visible:
-                raise ValueError(
-                    f'VLSOTMetric: use_visibility={use_visibility} contradicts '
-                    f'metric_options.only_eval_visible={visible}; give one of them')
+                raise ValueError(f'VLSOTMetric: use_visibility={use_visibility} contradicts '
+                                 f'metric_options.only_eval_visible={visible}; give one of them')
             use_visibility = visible
         if 'tracker_name' in options_after_eval:
             name = options_after_eval['tracker_name']
             if tracker_name is not None and tracker_name != name:
-                raise ValueError(
-                    f'VLSOTMetric: tracker_name={tracker_name!r} contradicts '
-                    f'options_after_eval.tracker_name={name!r}; give one of them')
+                raise ValueError(f'VLSOTMetric: tracker_name={tracker_name!r} contradicts '
+                                 f'options_after_eval.tracker_name={name!r}; give one of them')
             tracker_name = name
         saved_eval_res_file = options_after_eval.get('saved_eval_res_file')
-        if saved_eval_res_file is not None and not str(saved_eval_res_file).endswith(
-                ('.json', '.yml', '.yaml', '.pkl')):
+        suffixes = ('.json', '.yml', '.yaml', '.pkl')
+        if saved_eval_res_file is not None and not str(saved_eval_res_file).endswith(suffixes):
             raise ValueError(f'VLSOTMetric: options_after_eval.saved_eval_res_file='
                              f'{saved_eval_res_file!r} must end in .json, .yml, .yaml or .pkl')
         if out_dir is not None and outfile_prefix is not None and \
@@ -202,8 +202,9 @@ class VLSOTMetric(BaseVideoMetric):
             key = video_id if video_id is not None else video_name
             video = self._videos.setdefault(
                 key,
-                dict(video_name=video_name, video_id=video_id, frames={}, time_s=0.0,
-                     timed_frames=0))
+                dict(
+                    video_name=video_name, video_id=video_id, frames={}, time_s=0.0,
+                    timed_frames=0))
             frame_id = int(data_sample['frame_id'])
 
             pred = data_sample['pred_track_instances']['bboxes']
@@ -287,12 +288,13 @@ class VLSOTMetric(BaseVideoMetric):
         logger: MMLogger = MMLogger.get_current_instance()
         results = self._sorted_unique(results)
         names = unique_video_names([r['video_name'] for r in results])
-        renamed = [f'{r["video_name"]} -> {n}' for r, n in zip(results, names)
-                   if n != r['video_name']]
+        renamed = [
+            f'{r["video_name"]} -> {n}' for r, n in zip(results, names) if n != r['video_name']
+        ]
         if renamed:
             warnings.warn('several videos share a name (derived from their image folder); '
-                          'numbered in dataset order so that each gets its own result file: '
-                          + ', '.join(renamed))
+                          'numbered in dataset order so that each gets its own result file: ' +
+                          ', '.join(renamed))
         for r, name in zip(results, names):
             r['video_name'] = name
         if self.out_dir is not None:
@@ -307,23 +309,20 @@ class VLSOTMetric(BaseVideoMetric):
         if missing:
             raise ValueError(f'no ground truth for videos {missing[:5]}...; use '
                              'format_only=True to only write the results')
-        ev = vl_sot_eval([r['pred_bboxes'] for r in results],
-                         [r['gt_bboxes'] for r in results],
+        ev = vl_sot_eval([r['pred_bboxes'] for r in results], [r['gt_bboxes'] for r in results],
                          [r['visible'] for r in results] if self.use_visibility else None,
                          protocol=self.protocol,
                          video_names=names)
         timed = sum(r.get('timed_frames', 0) for r in results)
-        ms_per_frame = (1000.0 * sum(r.get('time_s', 0.0) for r in results) / timed
-                        if timed else None)
+        ms_per_frame = (1000.0 * sum(r.get('time_s', 0.0)
+                                     for r in results) / timed if timed else None)
         metrics = dict(
-            success=ev['success'],
-            norm_precision=ev['norm_precision'],
-            precision=ev['precision'])
+            success=ev['success'], norm_precision=ev['norm_precision'], precision=ev['precision'])
         print_log(
             f'VLSOTMetric ({self.protocol}, {len(results)} videos, '
-            f'{sum(len(r["pred_bboxes"]) for r in results)} frames): '
-            + ', '.join(f'{k} {v:.2f}' for k, v in metrics.items())
-            + (f', {ms_per_frame:.1f} ms/frame' if ms_per_frame is not None else ''),
+            f'{sum(len(r["pred_bboxes"]) for r in results)} frames): ' +
+            ', '.join(f'{k} {v:.2f}' for k, v in metrics.items()) +
+            (f', {ms_per_frame:.1f} ms/frame' if ms_per_frame is not None else ''),
             logger=logger)
         if self.out_dir is not None:
             self._dump(results, ev, ms_per_frame)
@@ -336,34 +335,38 @@ class VLSOTMetric(BaseVideoMetric):
     @staticmethod
     def _write_results(results: List[dict], folder: str, got10k: bool = False) -> None:
         """Write each video's predictions: ``<video>.txt`` or GOT-10k's server layout."""
-        write_track_results(folder, [r['video_name'] for r in results],
-                            [r['pred_bboxes'] for r in results], got10k=got10k)
-        print_log(f'wrote {len(results)} result files to {folder}',
-                  logger=MMLogger.get_current_instance())
+        write_track_results(
+            folder, [r['video_name'] for r in results], [r['pred_bboxes'] for r in results],
+            got10k=got10k)
+        print_log(
+            f'wrote {len(results)} result files to {folder}',
+            logger=MMLogger.get_current_instance())
 
     def _save_eval_res_file(self, ev: dict) -> None:
         """``SOTMetric``'s ``saved_eval_res_file``: the mean curves (%) per tracker name."""
         name = self.tracker_name or 'anonymous_tracker'
         write_sot_eval_res_file(self.saved_eval_res_file, name, ev)
-        print_log(f'saved the mean curves of {name} to {self.saved_eval_res_file}',
-                  logger=MMLogger.get_current_instance())
+        print_log(
+            f'saved the mean curves of {name} to {self.saved_eval_res_file}',
+            logger=MMLogger.get_current_instance())
 
     def _log_videos(self, results: List[dict], ev: dict) -> None:
         """``SOTMetric``'s ``eval_show_video_indices``: a per-video table, best first."""
         from mmtrack.utils import format_video_level_show
         from tabulate import tabulate
-        rows = format_video_level_show(
-            [r['video_name'] for r in results], list(video_scores(ev)),
-            sort_by_first_metric=True,
-            show_indices=self.eval_show_video_indices)
-        print_log('\n' + tabulate(rows, headers=['video_name', 'success', 'norm_precision',
-                                                 'precision']),
-                  logger=MMLogger.get_current_instance())
+        rows = format_video_level_show([r['video_name'] for r in results],
+                                       list(video_scores(ev)),
+                                       sort_by_first_metric=True,
+                                       show_indices=self.eval_show_video_indices)
+        print_log(
+            '\n' + tabulate(rows, headers=['video_name', 'success', 'norm_precision', 'precision']),
+            logger=MMLogger.get_current_instance())
 
     def _dump(self, results: List[dict], ev: dict, ms_per_frame: Optional[float]) -> None:
         """``vl_sot_eval.json`` and ``vl_sot_curves.npz`` in ``out_dir``."""
         write_eval_files(
-            self.out_dir, ev, [r['video_name'] for r in results],
-            [len(r['gt_bboxes']) for r in results],
+            self.out_dir,
+            ev, [r['video_name'] for r in results], [len(r['gt_bboxes']) for r in results],
             tracker_name=self.tracker_name or osp.basename(osp.normpath(self.out_dir)),
-            use_visibility=self.use_visibility, ms_per_frame=ms_per_frame)
+            use_visibility=self.use_visibility,
+            ms_per_frame=ms_per_frame)

@@ -18,8 +18,7 @@ LEGACY_FUSIONS = dict(sam='SemanticAwareModule', modamixer='ModaMixer')
 SAM_ORDERS = ('tem_first', 'sam_first')
 
 
-def fusion_config(fusion: Union[str, dict],
-                  text_update: Optional[bool] = None) -> dict:
+def fusion_config(fusion: Union[str, dict], text_update: Optional[bool] = None) -> dict:
     """Normalise the backbone's ``fusion`` argument to a registry config.
 
     Args:
@@ -45,8 +44,7 @@ def fusion_config(fusion: Union[str, dict],
             f'fusion=dict(type={LEGACY_FUSIONS[fusion]!r})', FutureWarning)
         fusion = dict(type=LEGACY_FUSIONS[fusion])
     if not isinstance(fusion, dict) or 'type' not in fusion:
-        raise ValueError(
-            f'fusion must be a config dict with a "type" key, got {fusion!r}')
+        raise ValueError(f'fusion must be a config dict with a "type" key, got {fusion!r}')
     fusion = dict(fusion)
     if text_update is not None:
         warnings.warn(
@@ -55,8 +53,7 @@ def fusion_config(fusion: Union[str, dict],
         fusion['text_update'] = text_update
     for key in ('embed_dims', 'text_dims', 'num_heads'):
         if key in fusion:
-            raise ValueError(
-                f'fusion={fusion!r} sets {key!r}: the backbone sets it per stage')
+            raise ValueError(f'fusion={fusion!r} sets {key!r}: the backbone sets it per stage')
     return fusion
 
 
@@ -115,8 +112,8 @@ class SLBStage(nn.Module):
         sam_order (str): ``'tem_first'`` (paper) or ``'sam_first'``.
     """
 
-    def __init__(self, cte: nn.Module, blocks: Sequence[nn.Module],
-                 fusion: Optional[nn.Module], sam_order: str) -> None:
+    def __init__(self, cte: nn.Module, blocks: Sequence[nn.Module], fusion: Optional[nn.Module],
+                 sam_order: str) -> None:
         super().__init__()
         self.cte = cte
         self.blocks = nn.ModuleList(blocks)
@@ -258,22 +255,22 @@ class SynchronousLearningBackbone(BaseModule):
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         num_stages = len(embed_dims)
-        for name, value in (('depths', depths), ('num_heads', num_heads),
-                            ('patch_sizes', patch_sizes), ('patch_strides',
-                                                           patch_strides),
-                            ('patch_paddings', patch_paddings)):
+        for name, value in (
+            ('depths', depths),
+            ('num_heads', num_heads),
+            ('patch_sizes', patch_sizes),
+            ('patch_strides', patch_strides),
+            ('patch_paddings', patch_paddings),
+        ):
             if len(value) != num_stages:
-                raise ValueError(
-                    f'{name} has {len(value)} entries, embed_dims has '
-                    f'{num_stages}')
+                raise ValueError(f'{name} has {len(value)} entries, embed_dims has '
+                                 f'{num_stages}')
         if sam_order not in SAM_ORDERS:
-            raise ValueError(
-                f'sam_order must be one of {SAM_ORDERS}, got {sam_order!r}')
+            raise ValueError(f'sam_order must be one of {SAM_ORDERS}, got {sam_order!r}')
         fusion = fusion_config(fusion, text_update)
         sam_stages = tuple(sorted(int(i) for i in sam_stages))
         if any(i < 0 or i >= num_stages for i in sam_stages):
-            raise ValueError(
-                f'sam_stages {sam_stages} must lie in 0..{num_stages - 1}')
+            raise ValueError(f'sam_stages {sam_stages} must lie in 0..{num_stages - 1}')
         self.embed_dims = tuple(embed_dims)
         self.num_stages = num_stages
         self.attn_mode = attn_mode
@@ -283,37 +280,30 @@ class SynchronousLearningBackbone(BaseModule):
 
         if text_encoder is None:
             if sam_stages:
-                raise ValueError(
-                    'sam_stages needs a text encoder; text_encoder=None is only '
-                    'allowed for a vision-only backbone (sam_stages=())')
+                raise ValueError('sam_stages needs a text encoder; text_encoder=None is only '
+                                 'allowed for a vision-only backbone (sam_stages=())')
             self.text_encoder = None
             text_dims = None
         else:
             self.text_encoder = MODELS.build(text_encoder)
             if self.text_encoder.num_stages != num_stages:
-                raise ValueError(
-                    f'the text encoder has {self.text_encoder.num_stages} stages '
-                    f'(layer_split {self.text_encoder.layer_split}), the backbone '
-                    f'{num_stages}')
+                raise ValueError(f'the text encoder has {self.text_encoder.num_stages} stages '
+                                 f'(layer_split {self.text_encoder.layer_split}), the backbone '
+                                 f'{num_stages}')
             text_dims = self.text_encoder.hidden_size
 
         if isinstance(drop_path_rate, (int, float)):
             total = sum(depths)
-            flat = torch.linspace(0, float(drop_path_rate),
-                                  total).tolist() if total else []
+            flat = torch.linspace(0, float(drop_path_rate), total).tolist() if total else []
             dprs, start = [], 0
             for d in depths:
                 dprs.append(flat[start:start + d])
                 start += d
         else:
             if len(drop_path_rate) != num_stages:
-                raise ValueError(
-                    f'drop_path_rate has {len(drop_path_rate)} entries, '
-                    f'embed_dims has {num_stages}')
-            dprs = [
-                torch.linspace(0, float(r), d).tolist()
-                for r, d in zip(drop_path_rate, depths)
-            ]
+                raise ValueError(f'drop_path_rate has {len(drop_path_rate)} entries, '
+                                 f'embed_dims has {num_stages}')
+            dprs = [torch.linspace(0, float(r), d).tolist() for r, d in zip(drop_path_rate, depths)]
 
         self.stages = nn.ModuleList()
         in_channels = 3
@@ -333,9 +323,8 @@ class SynchronousLearningBackbone(BaseModule):
                      num_heads=num_heads[i])) if i in sam_stages else None
             self.stages.append(
                 SLBStage(
-                    ConvTokenEmbedding(in_channels, embed_dims[i], patch_sizes[i],
-                                       patch_strides[i], patch_paddings[i]), blocks,
-                    fusion_block, sam_order))
+                    ConvTokenEmbedding(in_channels, embed_dims[i], patch_sizes[i], patch_strides[i],
+                                       patch_paddings[i]), blocks, fusion_block, sam_order))
             in_channels = embed_dims[i]
 
     # ------------------------------------------------------------------ helpers
@@ -366,8 +355,7 @@ class SynchronousLearningBackbone(BaseModule):
             return 'fusion'
         return 'cvt'
 
-    def _text_start(self, text_ids: Tensor,
-                    text_mask: Tensor) -> Optional[Tensor]:
+    def _text_start(self, text_ids: Tensor, text_mask: Tensor) -> Optional[Tensor]:
         """Text before stage 0: embeddings (sync) or the whole BERT's output (async)."""
         if self.text_encoder is None:
             return None
@@ -375,8 +363,7 @@ class SynchronousLearningBackbone(BaseModule):
             return self.text_encoder(text_ids, text_mask)
         return self.text_encoder.embed(text_ids, text_mask)
 
-    def _text_stage(self, i: int, text: Optional[Tensor],
-                    text_mask: Tensor) -> Optional[Tensor]:
+    def _text_stage(self, i: int, text: Optional[Tensor], text_mask: Tensor) -> Optional[Tensor]:
         """The BERT layers of stage ``i`` (sync mode only)."""
         if text is None or self.text_encoder.mode != 'sync':
             return text
@@ -405,8 +392,7 @@ class SynchronousLearningBackbone(BaseModule):
             t, s, text = stage(t, s, text, text_mask)
         return dict(search_feat=s, template_feat=t, text_feat=text)
 
-    def forward_template(self, template: Tensor, text_ids: Tensor,
-                         text_mask: Tensor) -> SLBCache:
+    def forward_template(self, template: Tensor, text_ids: Tensor, text_mask: Tensor) -> SLBCache:
         """Compute everything that does not depend on the search, once per sequence.
 
         Args:
@@ -453,8 +439,7 @@ class SynchronousLearningBackbone(BaseModule):
         s = search
         for stage, kvs, state in zip(self.stages, cache.template_kv, cache.fusion_states):
             s = stage.forward_search(s, kvs, state)
-        return dict(
-            search_feat=s, template_feat=cache.template_feat, text_feat=cache.text_feat)
+        return dict(search_feat=s, template_feat=cache.template_feat, text_feat=cache.text_feat)
 
     # ------------------------------------------------------------------ weights
     def init_weights(self) -> None:
@@ -491,12 +476,10 @@ class SynchronousLearningBackbone(BaseModule):
             tuple[list[str], list[str]]: missing (CvT-part parameters of this backbone not in
             the checkpoint) and unexpected (converted keys this backbone has no place for).
         """
-        from ...utils.cvt_converter import (convert_cvt_state_dict,
-                                            detect_cvt_source,
+        from ...utils.cvt_converter import (convert_cvt_state_dict, detect_cvt_source,
                                             load_state_dict_file)
         logger = MMLogger.get_current_instance()
-        state = load_state_dict_file(checkpoint) if isinstance(
-            checkpoint, str) else checkpoint
+        state = load_state_dict_file(checkpoint) if isinstance(checkpoint, str) else checkpoint
         if source == 'auto':
             source = detect_cvt_source(state)
         if source != 'slb':
@@ -504,20 +487,13 @@ class SynchronousLearningBackbone(BaseModule):
         own = {k for k in self.state_dict() if self.param_part(k) == 'cvt'}
         missing = sorted(own - set(state))
         unexpected = sorted(set(state) - own)
-        self.load_state_dict({
-            k: v
-            for k, v in state.items() if k in own
-        },
-                             strict=False)
+        self.load_state_dict({k: v for k, v in state.items() if k in own}, strict=False)
         if missing:
-            logger.warning(
-                f'CvT weights: {len(missing)} missing keys in the CvT part: '
-                f'{missing}')
+            logger.warning(f'CvT weights: {len(missing)} missing keys in the CvT part: '
+                           f'{missing}')
         if unexpected:
-            logger.warning(
-                f'CvT weights: {len(unexpected)} unexpected keys (ignored): '
-                f'{unexpected}')
-        logger.info(
-            f'Loaded {len(own) - len(missing)} CvT tensors ({source} format) into '
-            'the SLB.')
+            logger.warning(f'CvT weights: {len(unexpected)} unexpected keys (ignored): '
+                           f'{unexpected}')
+        logger.info(f'Loaded {len(own) - len(missing)} CvT tensors ({source} format) into '
+                    'the SLB.')
         return missing, unexpected

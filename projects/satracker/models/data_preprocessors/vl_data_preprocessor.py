@@ -49,16 +49,15 @@ class VLTrackDataPreprocessor(TrackDataPreprocessor):
             if not any(have):
                 continue
             if not all(have):
-                raise ValueError(
-                    f'some data samples of the batch carry "{key}" and some do not; '
-                    'tokenise every sample (TokenizeText) or none')
+                raise ValueError(f'some data samples of the batch carry "{key}" and some do not; '
+                                 'tokenise every sample (TokenizeText) or none')
             values = [ds.get(key) for ds in data_samples]
             lengths = {int(v.shape[-1]) for v in values}
             if len(lengths) != 1:
                 raise ValueError(f'"{key}" lengths differ within the batch: {sorted(lengths)}; '
                                  'TokenizeText pads every sentence to max_length')
-            out['inputs'][key] = torch.stack(
-                [v.reshape(-1) for v in values]).to(device=self.device, dtype=torch.long)
+            out['inputs'][key] = torch.stack([v.reshape(-1) for v in values]).to(
+                device=self.device, dtype=torch.long)
         if ('text_ids' in out['inputs']) != ('text_mask' in out['inputs']):
             raise ValueError('the data samples carry only one of text_ids / text_mask')
         return out

@@ -46,15 +46,11 @@ class SATrackerHead(BaseModule):
 
     def __init__(self,
                  bbox_head: dict = dict(
-                     type='CornerPredictorHead',
-                     inplanes=384,
-                     channel=256,
-                     feat_size=20,
+                     type='CornerPredictorHead', inplanes=384, channel=256, feat_size=20,
                      stride=16),
                  loss_bbox: dict = dict(type='mmdet.L1Loss', loss_weight=5.0),
                  loss_iou: dict = dict(type='mmdet.GIoULoss', loss_weight=2.0),
-                 loss_dm: Optional[dict] = dict(
-                     type='DenseMatchingLoss', loss_weight=1.0),
+                 loss_dm: Optional[dict] = dict(type='DenseMatchingLoss', loss_weight=1.0),
                  text_dims: int = 768,
                  dm_channels: Optional[int] = None,
                  train_cfg: Optional[dict] = None,
@@ -79,10 +75,8 @@ class SATrackerHead(BaseModule):
 
         # soft-argmax grids, row-major over (H, W), as STARK's CornerPredictorHead
         idx = torch.arange(self.feat_size, dtype=torch.float32) * self.stride
-        self.register_buffer(
-            'coord_x', idx.repeat(self.feat_size), persistent=False)
-        self.register_buffer(
-            'coord_y', idx.repeat_interleave(self.feat_size), persistent=False)
+        self.register_buffer('coord_x', idx.repeat(self.feat_size), persistent=False)
+        self.register_buffer('coord_y', idx.repeat_interleave(self.feat_size), persistent=False)
 
     @property
     def with_dm(self) -> bool:
@@ -135,9 +129,7 @@ class SATrackerHead(BaseModule):
         """
         if not self.with_dm:
             return None
-        logits = self.loss_dm.score_logits(search_feat,
-                                           self.project_text(text_feat),
-                                           text_mask)
+        logits = self.loss_dm.score_logits(search_feat, self.project_text(text_feat), text_mask)
         return logits.float().sigmoid()
 
     @staticmethod
@@ -176,13 +168,11 @@ class SATrackerHead(BaseModule):
         Returns:
             dict[str, Tensor]: ``loss_iou``, ``loss_bbox`` and (with DM) ``loss_dm``.
         """
-        img_h, img_w = self._search_img_hw(data_samples,
-                                           self.feat_size * self.stride)
+        img_h, img_w = self._search_img_hw(data_samples, self.feat_size * self.stride)
         pred = self(search_feat)
         scale = pred.new_tensor([img_w, img_h, img_w, img_h])
         pred = pred / scale
-        gt = torch.cat([ds.search_gt_instances.bboxes for ds in data_samples],
-                       dim=0).to(pred)
+        gt = torch.cat([ds.search_gt_instances.bboxes for ds in data_samples], dim=0).to(pred)
         gt_px = gt
         gt = (gt / scale).clamp(0., 1.)
 
@@ -198,7 +188,6 @@ class SATrackerHead(BaseModule):
             assert text_feat is not None and text_mask is not None, \
                 'the dense matching loss needs the text features and mask'
             feat = search_feat if dm_search_feat is None else dm_search_feat
-            losses['loss_dm'] = self.loss_dm(
-                feat, self.project_text(text_feat), text_mask, gt_px,
-                (img_h, img_w), text_valid)
+            losses['loss_dm'] = self.loss_dm(feat, self.project_text(text_feat), text_mask, gt_px,
+                                             (img_h, img_w), text_valid)
         return losses

@@ -9,7 +9,7 @@ from .text_encoder import StagedBertEncoder, bert_additive_mask
 from .text_ops import additive_text_mask, masked_mean
 
 __all__ = [
-    'QuickGELU', 'build_activation', 'ConvTokenEmbedding',
-    'TargetEnhanceModule', 'SemanticAwareModule', 'ModaMixer',
-    'StagedBertEncoder', 'bert_additive_mask', 'additive_text_mask', 'masked_mean'
+    'QuickGELU', 'build_activation', 'ConvTokenEmbedding', 'TargetEnhanceModule',
+    'SemanticAwareModule', 'ModaMixer', 'StagedBertEncoder', 'bert_additive_mask',
+    'additive_text_mask', 'masked_mean'
 ]

@@ -38,11 +38,7 @@ class ConvTokenEmbedding(BaseModule):
         self.in_channels = in_channels
         self.embed_dims = embed_dims
         self.proj = nn.Conv2d(
-            in_channels,
-            embed_dims,
-            kernel_size=kernel_size,
-            stride=stride,
-            padding=padding)
+            in_channels, embed_dims, kernel_size=kernel_size, stride=stride, padding=padding)
         self.norm = nn.LayerNorm(embed_dims)
 
     def forward(self, x: Tensor) -> Tensor:

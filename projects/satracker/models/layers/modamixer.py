@@ -44,8 +44,7 @@ class ModaMixer(BaseModule):
         self.text_dims = text_dims
         self.selector = nn.Linear(text_dims, embed_dims)
         self.mix = nn.Sequential()
-        self.mix.add_module('conv',
-                            nn.Conv2d(embed_dims, embed_dims, 1, bias=False))
+        self.mix.add_module('conv', nn.Conv2d(embed_dims, embed_dims, 1, bias=False))
         self.mix.add_module('bn', nn.BatchNorm2d(embed_dims))
         self.mix.add_module('act', nn.ReLU(inplace=True))
         init_cvt_weights(self)
@@ -95,6 +94,5 @@ class ModaMixer(BaseModule):
         Returns:
             tuple[Tensor, Tensor, Tensor]: template, search, text.
         """
-        template, text, state = self.forward_template(template, text,
-                                                      text_mask)
+        template, text, state = self.forward_template(template, text, text_mask)
         return template, self.forward_search(search, state), text

@@ -47,9 +47,8 @@ class SemanticAwareModule(BaseModule):
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if embed_dims % num_heads:
-            raise ValueError(
-                f'embed_dims {embed_dims} is not divisible by num_heads '
-                f'{num_heads}')
+            raise ValueError(f'embed_dims {embed_dims} is not divisible by num_heads '
+                             f'{num_heads}')
         self.embed_dims = embed_dims
         self.text_dims = text_dims
         self.num_heads = num_heads
@@ -66,8 +65,7 @@ class SemanticAwareModule(BaseModule):
             self.text_out = nn.Linear(embed_dims, text_dims)
         init_cvt_weights(self)
 
-    def _selector(self, pooled: Tensor, text_c: Tensor,
-                  text_mask: Tensor) -> Tensor:
+    def _selector(self, pooled: Tensor, text_c: Tensor, text_mask: Tensor) -> Tensor:
         """Multi-head attention of the pooled template over the text tokens.
 
         Args:
@@ -135,6 +133,5 @@ class SemanticAwareModule(BaseModule):
             tuple[Tensor, Tensor, Tensor]: template (B, C, Ht, Wt), search (B, C, Hs, Ws),
             text (B, L, D).
         """
-        template, text, state = self.forward_template(template, text,
-                                                      text_mask)
+        template, text, state = self.forward_template(template, text, text_mask)
         return template, self.forward_search(search, state), text

@@ -46,19 +46,12 @@ class ConvProjection(nn.Sequential):
         padding (int): Padding (1).
     """
 
-    def __init__(self, dims: int, kernel_size: int, stride: int,
-                 padding: int) -> None:
+    def __init__(self, dims: int, kernel_size: int, stride: int, padding: int) -> None:
         super().__init__()
         self.add_module(
             'conv',
             nn.Conv2d(
-                dims,
-                dims,
-                kernel_size,
-                stride=stride,
-                padding=padding,
-                groups=dims,
-                bias=False))
+                dims, dims, kernel_size, stride=stride, padding=padding, groups=dims, bias=False))
         self.add_module('bn', nn.BatchNorm2d(dims))
 
 
@@ -93,18 +86,14 @@ class TEMAttention(nn.Module):
                  proj_drop: float = 0.) -> None:
         super().__init__()
         if embed_dims % num_heads:
-            raise ValueError(
-                f'embed_dims {embed_dims} is not divisible by num_heads '
-                f'{num_heads}')
+            raise ValueError(f'embed_dims {embed_dims} is not divisible by num_heads '
+                             f'{num_heads}')
         self.embed_dims = embed_dims
         self.num_heads = num_heads
         self.scale = embed_dims**-0.5
-        self.conv_proj_q = ConvProjection(embed_dims, kernel_size, q_stride,
-                                          padding)
-        self.conv_proj_k = ConvProjection(embed_dims, kernel_size, kv_stride,
-                                          padding)
-        self.conv_proj_v = ConvProjection(embed_dims, kernel_size, kv_stride,
-                                          padding)
+        self.conv_proj_q = ConvProjection(embed_dims, kernel_size, q_stride, padding)
+        self.conv_proj_k = ConvProjection(embed_dims, kernel_size, kv_stride, padding)
+        self.conv_proj_v = ConvProjection(embed_dims, kernel_size, kv_stride, padding)
         self.proj_q = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
         self.proj_k = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
         self.proj_v = nn.Linear(embed_dims, embed_dims, bias=qkv_bias)
@@ -115,8 +104,7 @@ class TEMAttention(nn.Module):
     def _heads(self, x: Tensor) -> Tensor:
         """(B, N, C) -> (B, heads, N, C // heads)."""
         B, N, C = x.shape
-        return x.reshape(B, N, self.num_heads,
-                         C // self.num_heads).transpose(1, 2)
+        return x.reshape(B, N, self.num_heads, C // self.num_heads).transpose(1, 2)
 
     def _to_map(self, x: Tensor, hw: Tuple[int, int]) -> Tensor:
         """(B, N, C) tokens -> (B, C, H, W) map."""
@@ -136,8 +124,7 @@ class TEMAttention(nn.Module):
         q = self.conv_proj_q(self._to_map(x, hw)).flatten(2).transpose(1, 2)
         return self._heads(self.proj_q(q))
 
-    def project_kv(self, x: Tensor, hw: Tuple[int,
-                                              int]) -> Tuple[Tensor, Tensor]:
+    def project_kv(self, x: Tensor, hw: Tuple[int, int]) -> Tuple[Tensor, Tensor]:
         """Keys and values of one stream.
 
         Args:
@@ -165,11 +152,7 @@ class TEMAttention(nn.Module):
             Tensor: (B, Nq, C) after the output projection (no residual).
         """
         out = F.scaled_dot_product_attention(
-            q,
-            k,
-            v,
-            dropout_p=self.attn_drop if self.training else 0.,
-            scale=self.scale)
+            q, k, v, dropout_p=self.attn_drop if self.training else 0., scale=self.scale)
         B, H, N, d = out.shape
         out = out.transpose(1, 2).reshape(B, N, H * d)
         return self.proj_drop(self.proj(out))
@@ -230,8 +213,7 @@ class TargetEnhanceModule(BaseModule):
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if attn_mode not in ATTN_MODES:
-            raise ValueError(
-                f'attn_mode must be one of {ATTN_MODES}, got {attn_mode!r}')
+            raise ValueError(f'attn_mode must be one of {ATTN_MODES}, got {attn_mode!r}')
         self.embed_dims = embed_dims
         self.attn_mode = attn_mode
         self.norm1 = nn.LayerNorm(embed_dims)
@@ -242,8 +224,7 @@ class TargetEnhanceModule(BaseModule):
             qkv_bias=qkv_bias,
             attn_drop=attn_drop_rate,
             proj_drop=drop_rate)
-        self.drop_path = DropPath(
-            drop_path_rate) if drop_path_rate > 0 else nn.Identity()
+        self.drop_path = DropPath(drop_path_rate) if drop_path_rate > 0 else nn.Identity()
         self.norm2 = nn.LayerNorm(embed_dims)
         hidden = int(embed_dims * mlp_ratio)
         self.mlp = nn.Sequential()
@@ -271,8 +252,7 @@ class TargetEnhanceModule(BaseModule):
         x = x + self.drop_path(attn_out)
         return x + self.drop_path(self.mlp(self.norm2(x)))
 
-    def forward(self, template: Tensor, search: Tensor,
-                template_hw: Tuple[int, int],
+    def forward(self, template: Tensor, search: Tensor, template_hw: Tuple[int, int],
                 search_hw: Tuple[int, int]) -> Tuple[Tensor, Tensor]:
         """Run both streams.
 
@@ -303,10 +283,8 @@ class TargetEnhanceModule(BaseModule):
                 a_t = self.attn.attend(q_t, k_t, v_t)
         return self._finish(template, a_t), self._finish(search, a_s)
 
-    def forward_template(
-            self, template: Tensor,
-            template_hw: Tuple[int,
-                               int]) -> Tuple[Tensor, Tuple[Tensor, Tensor]]:
+    def forward_template(self, template: Tensor,
+                         template_hw: Tuple[int, int]) -> Tuple[Tensor, Tuple[Tensor, Tensor]]:
         """Run the template stream alone and return its keys/values for caching.
 
         Args:
@@ -321,10 +299,9 @@ class TargetEnhanceModule(BaseModule):
             RuntimeError: With ``attn_mode='symmetric'`` (the template depends on the search).
         """
         if not self.supports_cache:
-            raise RuntimeError(
-                'TargetEnhanceModule with attn_mode="symmetric" lets the '
-                'template attend to the search, so the template stream '
-                'cannot be computed alone; use forward().')
+            raise RuntimeError('TargetEnhanceModule with attn_mode="symmetric" lets the '
+                               'template attend to the search, so the template stream '
+                               'cannot be computed alone; use forward().')
         nt = self.norm1(template)
         q_t = self.attn.project_q(nt, template_hw)
         k_t, v_t = self.attn.project_kv(nt, template_hw)
@@ -345,9 +322,8 @@ class TargetEnhanceModule(BaseModule):
             Tensor: (B, Hs*Ws, C) search tokens.
         """
         if not self.supports_cache:
-            raise RuntimeError(
-                'attn_mode="symmetric" cannot run the search stream alone; '
-                'use forward().')
+            raise RuntimeError('attn_mode="symmetric" cannot run the search stream alone; '
+                               'use forward().')
         ns = self.norm1(search)
         q_s = self.attn.project_q(ns, search_hw)
         k_s, v_s = self.attn.project_kv(ns, search_hw)
@@ -355,6 +331,5 @@ class TargetEnhanceModule(BaseModule):
             a_s = self.attn.attend(q_s, k_s, v_s)
         else:
             k_t, v_t = template_kv
-            a_s = self.attn.attend(q_s, torch.cat((k_t, k_s), dim=2),
-                                   torch.cat((v_t, v_s), dim=2))
+            a_s = self.attn.attend(q_s, torch.cat((k_t, k_s), dim=2), torch.cat((v_t, v_s), dim=2))
         return self._finish(search, a_s)

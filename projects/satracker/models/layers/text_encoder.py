@@ -11,10 +11,8 @@ from .text_ops import additive_text_mask
 
 TEXT_MODES = ('sync', 'async')
 
-
 #: The additive mask BERT's layers take (same as the SAM's).
 bert_additive_mask = additive_text_mask
-
 
 #: HuggingFace ``model_type`` values whose encoder has BERT's structure (embeddings, then
 #: a stack of ``encoder.layer`` blocks taking an additive mask), with their model and config
@@ -101,27 +99,24 @@ class StagedBertEncoder(BaseModule):
             from ...utils import resolve_model_path
             path = resolve_model_path(pretrained, 'text encoder')
             found = AutoConfig.from_pretrained(path, local_files_only=True)
-            model_cls, config_cls = _text_model_classes(
-                found.model_type, f'text encoder directory "{path}"')
+            model_cls, config_cls = _text_model_classes(found.model_type,
+                                                        f'text encoder directory "{path}"')
             config = config_cls.from_pretrained(path, **bert_config)
-            self.bert = model_cls.from_pretrained(
-                path, config=config, add_pooling_layer=False)
+            self.bert = model_cls.from_pretrained(path, config=config, add_pooling_layer=False)
         else:
-            model_cls, config_cls = _text_model_classes(
-                model_type, 'StagedBertEncoder(model_type=...)')
+            model_cls, config_cls = _text_model_classes(model_type,
+                                                        'StagedBertEncoder(model_type=...)')
             self.bert = model_cls(config_cls(**bert_config), add_pooling_layer=False)
         self.pretrained = pretrained
         self.mode = mode
         num_layers = len(self.bert.encoder.layer)
         split = tuple(int(n) for n in layer_split)
         if len(split) == 0 or any(n < 1 for n in split):
-            raise ValueError(
-                f'layer_split {tuple(layer_split)} must give every stage at '
-                'least one BERT layer')
+            raise ValueError(f'layer_split {tuple(layer_split)} must give every stage at '
+                             'least one BERT layer')
         if sum(split) != num_layers:
-            raise ValueError(
-                f'layer_split {tuple(layer_split)} sums to {sum(split)}, but '
-                f'the BERT has {num_layers} layers')
+            raise ValueError(f'layer_split {tuple(layer_split)} sums to {sum(split)}, but '
+                             f'the BERT has {num_layers} layers')
         self.layer_split = split
         bounds = [0]
         for n in split:
@@ -183,8 +178,7 @@ class StagedBertEncoder(BaseModule):
         """
         return self.bert.embeddings(input_ids=text_ids)
 
-    def forward_stage(self, k: int, hidden: Tensor,
-                      text_mask: Tensor) -> Tensor:
+    def forward_stage(self, k: int, hidden: Tensor, text_mask: Tensor) -> Tensor:
         """Run the layers of stage ``k``.
 
         Args:

@@ -10,9 +10,7 @@ from torch import Tensor
 from ..layers.text_ops import masked_mean
 
 
-def sentence_vector(text_feat: Tensor,
-                    text_mask: Tensor,
-                    reduction: str = 'mean') -> Tensor:
+def sentence_vector(text_feat: Tensor, text_mask: Tensor, reduction: str = 'mean') -> Tensor:
     """Reduce token features to one vector per sentence.
 
     Args:
@@ -32,8 +30,11 @@ def sentence_vector(text_feat: Tensor,
     return masked_mean(text_feat, text_mask)
 
 
-def in_box_label_map(gt_bboxes: Tensor, img_size: Tuple[int, int],
-                     grid_size: Tuple[int, int]) -> Tensor:
+def in_box_label_map(
+    gt_bboxes: Tensor,
+    img_size: Tuple[int, int],
+    grid_size: Tuple[int, int],
+) -> Tensor:
     """Binary label grid over the search crop: 1 where a cell centre lies in the box.
 
     Cell ``(i, j)`` of a ``grid_size = (H_up, W_up)`` grid over an image of
@@ -60,8 +61,7 @@ def in_box_label_map(gt_bboxes: Tensor, img_size: Tuple[int, int],
     return (in_y[:, :, None] & in_x[:, None, :]).to(dt)
 
 
-def valid_sentence_mask(text_mask: Tensor,
-                        text_valid: Optional[Tensor] = None) -> Tensor:
+def valid_sentence_mask(text_mask: Tensor, text_valid: Optional[Tensor] = None) -> Tensor:
     """Which samples have a non-empty sentence.
 
     A sentence is empty when it has at most two real tokens ([CLS][SEP]) or
@@ -129,8 +129,7 @@ class DenseMatchingLoss(BaseModule):
         self.reduction = reduction
         self.loss_weight = float(loss_weight)
 
-    def score_logits(self, search_feat: Tensor, text_feat: Tensor,
-                     text_mask: Tensor) -> Tensor:
+    def score_logits(self, search_feat: Tensor, text_feat: Tensor, text_mask: Tensor) -> Tensor:
         """Upsampled matching logits ``upsample(X_s · t) / τ``.
 
         Args:
@@ -146,8 +145,7 @@ class DenseMatchingLoss(BaseModule):
         t = F.normalize(sentence_vector(text_feat, text_mask, self.reduction), dim=-1)
         score = torch.einsum('bchw,bc->bhw', x, t.to(x.dtype))
         score = F.interpolate(
-            score[:, None], size=self.upsample_size, mode='bilinear',
-            align_corners=False)[:, 0]
+            score[:, None], size=self.upsample_size, mode='bilinear', align_corners=False)[:, 0]
         return score / self.temperature
 
     def forward(self,

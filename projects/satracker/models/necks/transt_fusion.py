@@ -10,7 +10,10 @@ from mmtrack.registry import MODELS
 from torch import Tensor, nn
 
 
-def sine_position_embedding(h: int, w: int, dims: int, device=None,
+def sine_position_embedding(h: int,
+                            w: int,
+                            dims: int,
+                            device=None,
                             temperature: float = 10000.) -> Tensor:
     """DETR-style normalised 2-D sine position embedding.
 
@@ -41,8 +44,8 @@ def sine_position_embedding(h: int, w: int, dims: int, device=None,
     pos_x = x[:, None] / dim_t  # (w, half)
     pos_y = torch.stack((pos_y[:, 0::2].sin(), pos_y[:, 1::2].cos()), dim=2).flatten(1)
     pos_x = torch.stack((pos_x[:, 0::2].sin(), pos_x[:, 1::2].cos()), dim=2).flatten(1)
-    pos = torch.cat((pos_y[:, None, :].expand(h, w, half),
-                     pos_x[None, :, :].expand(h, w, half)), dim=2)
+    pos = torch.cat((pos_y[:, None, :].expand(h, w, half), pos_x[None, :, :].expand(h, w, half)),
+                    dim=2)
     return pos.reshape(h * w, dims)
 
 
@@ -67,16 +70,13 @@ class _AttnResidual(nn.Module):
 
     def __init__(self, dims: int, num_heads: int, dropout: float):
         super().__init__()
-        self.attn = nn.MultiheadAttention(
-            dims, num_heads, dropout=dropout, batch_first=True)
+        self.attn = nn.MultiheadAttention(dims, num_heads, dropout=dropout, batch_first=True)
         self.drop = nn.Dropout(dropout)
         self.norm = nn.LayerNorm(dims)
 
     def forward(self, query: Tensor, query_pos: Tensor, memory: Tensor,
                 memory_pos: Tensor) -> Tensor:
-        out = self.attn(
-            query + query_pos, memory + memory_pos, memory,
-            need_weights=False)[0]
+        out = self.attn(query + query_pos, memory + memory_pos, memory, need_weights=False)[0]
         return self.norm(query + self.drop(out))
 
 
@@ -103,8 +103,7 @@ class FusionLayer(nn.Module):
         self.ffn_template = _FFN(dims, ffn_dims, dropout)
         self.ffn_search = _FFN(dims, ffn_dims, dropout)
 
-    def forward(self, z: Tensor, x: Tensor, pos_z: Tensor,
-                pos_x: Tensor) -> Tuple[Tensor, Tensor]:
+    def forward(self, z: Tensor, x: Tensor, pos_z: Tensor, pos_x: Tensor) -> Tuple[Tensor, Tensor]:
         """Fuse template tokens ``z`` (B, Nz, C) and search tokens ``x`` (B, Nx, C).
 
         Returns:

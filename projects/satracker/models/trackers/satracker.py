@@ -78,7 +78,10 @@ def bf16_supported(device_type: str) -> bool:
     return False
 
 
-def crop_square(img: Tensor, bbox_cxcywh: Tensor, factor: float, out_size: int,
+def crop_square(img: Tensor,
+                bbox_cxcywh: Tensor,
+                factor: float,
+                out_size: int,
                 pad_value: Optional[Tensor] = None) -> Tuple[Tensor, Tensor]:
     """Crop a square of side ``sqrt(w * h) * factor`` around a box, resized, on the device.
 
@@ -119,14 +122,14 @@ def crop_square(img: Tensor, bbox_cxcywh: Tensor, factor: float, out_size: int,
     steps = (torch.arange(out_size, device=img.device, dtype=torch.float32) + 0.5) / out_size
     xs = (x0 + steps * side) * (2. / w) - 1.  # (S,)
     ys = (y0 + steps * side) * (2. / h) - 1.  # (S,)
-    grid = torch.stack((xs[None, :].expand(out_size, out_size),
-                        ys[:, None].expand(out_size, out_size)), dim=-1)[None]
+    grid = torch.stack(
+        (xs[None, :].expand(out_size, out_size), ys[:, None].expand(out_size, out_size)),
+        dim=-1)[None]
     if pad_value is not None:
         pad_value = pad_value.to(img)
         img = img - pad_value
     crop = F.grid_sample(
-        img, grid.to(img.dtype), mode='bilinear', padding_mode='zeros',
-        align_corners=False)
+        img, grid.to(img.dtype), mode='bilinear', padding_mode='zeros', align_corners=False)
     if pad_value is not None:
         crop = crop + pad_value
     window = torch.stack((x0, y0, x0 + side, y0 + side))
@@ -320,11 +323,12 @@ class SATracker(BaseSingleObjectTracker):
             if not _BF16_FALLBACK_WARNED:
                 _BF16_FALLBACK_WARNED = True
                 hint = ('this CPU has no native bf16 (neither AVX512-BF16 nor AMX-BF16)'
-                        if device_type == 'cpu' else
-                        f'the {device_type} device has no native bf16')
+                        if device_type == 'cpu' else f'the {device_type} device has no native bf16')
                 warnings.warn(
                     f'SATracker: test_cfg.precision="bf16" requested but {hint}: tracking '
-                    'runs in fp32 instead.', RuntimeWarning, stacklevel=2)
+                    'runs in fp32 instead.',
+                    RuntimeWarning,
+                    stacklevel=2)
             return None
         return dtype
 
@@ -340,22 +344,19 @@ class SATracker(BaseSingleObjectTracker):
             return self.neck(feats['template_feat'], feats['search_feat'])
         return feats['search_feat']
 
-    def _text_inputs(self, inputs: Dict[str, Tensor]
-                     ) -> Tuple[Optional[Tensor], Optional[Tensor]]:
+    def _text_inputs(self, inputs: Dict[str, Tensor]) -> Tuple[Optional[Tensor], Optional[Tensor]]:
         """``text_ids`` and ``text_mask`` (N, L) of the inputs (None, None for a
         vision-only backbone without them)."""
         if 'text_ids' not in inputs or 'text_mask' not in inputs:
             if getattr(self.backbone, 'text_encoder', 0) is None:
                 return None, None
-            raise KeyError(
-                'SATracker needs inputs["text_ids"] and inputs["text_mask"] (N, L): '
-                'tokenise the sentence in the data pipeline (TokenizeText + '
-                'PackVLTrackInputs) and use the VLTrackDataPreprocessor')
+            raise KeyError('SATracker needs inputs["text_ids"] and inputs["text_mask"] (N, L): '
+                           'tokenise the sentence in the data pipeline (TokenizeText + '
+                           'PackVLTrackInputs) and use the VLTrackDataPreprocessor')
         return inputs['text_ids'], inputs['text_mask']
 
     # -------------------------------------------------------------- train
-    def loss(self, inputs: Dict[str, Tensor], data_samples: List,
-             **kwargs) -> dict:
+    def loss(self, inputs: Dict[str, Tensor], data_samples: List, **kwargs) -> dict:
         """Forward of training.
 
         Args:
@@ -379,7 +380,8 @@ class SATracker(BaseSingleObjectTracker):
         if text_mask is not None:
             text_valid = torch.tensor(
                 [bool(ds.metainfo.get('text_valid', True)) for ds in data_samples],
-                dtype=torch.bool, device=text_mask.device)
+                dtype=torch.bool,
+                device=text_mask.device)
         return self.head.loss(
             self._head_input(feats),
             data_samples,
@@ -391,13 +393,11 @@ class SATracker(BaseSingleObjectTracker):
     def _forward(self, inputs: Dict[str, Tensor], data_samples=None, **kwargs):
         """Tensor mode: the boxes (N, 4) in search-crop pixels of a training batch."""
         text_ids, text_mask = self._text_inputs(inputs)
-        feats = self.backbone(inputs['img'][:, 0], inputs['search_img'][:, 0],
-                              text_ids, text_mask)
+        feats = self.backbone(inputs['img'][:, 0], inputs['search_img'][:, 0], text_ids, text_mask)
         return self.head(self._head_input(feats))
 
     # --------------------------------------------------------------- test
-    def predict(self, inputs: Dict[str, Tensor], data_samples: List,
-                **kwargs) -> List:
+    def predict(self, inputs: Dict[str, Tensor], data_samples: List, **kwargs) -> List:
         """MMTracking's ``predict`` plus the optional matching-map fields.
 
         Returns:
@@ -461,26 +461,28 @@ class SATracker(BaseSingleObjectTracker):
         """
         # the crops' outside-image value is the video's: computed once, reused every frame
         self.memo.pad_value = self.crop_pad_value(img)
-        template, _ = crop_square(img, self.memo.bbox,
-                                  self.test_cfg['template_factor'],
-                                  int(self.test_cfg['template_size']),
-                                  self.memo.pad_value)
+        template, _ = crop_square(img, self.memo.bbox, self.test_cfg['template_factor'],
+                                  int(self.test_cfg['template_size']), self.memo.pad_value)
         self.memo.text_ids = text_ids
         self.memo.text_mask = text_mask
         self._amp_dtype = self.compute_dtype(img.device.type)
         if self.use_cache:
             with self._autocast(img.device.type):
-                self.memo.cache = self.backbone.forward_template(
-                    template, text_ids, text_mask)
+                self.memo.cache = self.backbone.forward_template(template, text_ids, text_mask)
             self.memo.template = None
         else:
             self.memo.cache = None
             self.memo.template = template
 
-    def _track_step(self, img: Tensor, bbox_cxcywh: Tensor, cache, template,
-                    text_ids: Tensor, text_mask: Tensor, with_score_map: bool,
-                    pad_value: Optional[Tensor] = None
-                    ) -> Tuple[Tensor, Tensor, Optional[Tensor]]:
+    def _track_step(self,
+                    img: Tensor,
+                    bbox_cxcywh: Tensor,
+                    cache,
+                    template,
+                    text_ids: Tensor,
+                    text_mask: Tensor,
+                    with_score_map: bool,
+                    pad_value: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Optional[Tensor]]:
         """One tracking step as a pure tensor function (``torch.compile``-able).
 
         Args:
@@ -503,8 +505,8 @@ class SATracker(BaseSingleObjectTracker):
         size = int(self.test_cfg['search_size'])
         if pad_value is None:
             pad_value = self.crop_pad_value(img)
-        search, window = crop_square(img, bbox_cxcywh,
-                                     self.test_cfg['search_factor'], size, pad_value)
+        search, window = crop_square(img, bbox_cxcywh, self.test_cfg['search_factor'], size,
+                                     pad_value)
         with self._autocast(img.device.type):
             if cache is not None:
                 feats = self.backbone.forward_search(search, cache)
@@ -519,8 +521,8 @@ class SATracker(BaseSingleObjectTracker):
         score_map = None
         if with_score_map:
             with self._autocast(img.device.type):
-                score_map = self.head.dm_score_map(feats['search_feat'],
-                                                   feats['text_feat'], text_mask)
+                score_map = self.head.dm_score_map(feats['search_feat'], feats['text_feat'],
+                                                   text_mask)
             score_map = None if score_map is None else score_map[0].float()
         return box, window, score_map
 
@@ -538,9 +540,10 @@ class SATracker(BaseSingleObjectTracker):
             (:meth:`predict` moves them to the data sample).
         """
         with_map = bool(self.test_cfg.get('with_score_map', False))
-        box, window, score_map = self._track_impl(
-            img, self.memo.bbox, self.memo.cache, self.memo.template,
-            self.memo.text_ids, self.memo.text_mask, with_map, self.memo.pad_value)
+        box, window, score_map = self._track_impl(img, self.memo.bbox, self.memo.cache,
+                                                  self.memo.template, self.memo.text_ids,
+                                                  self.memo.text_mask, with_map,
+                                                  self.memo.pad_value)
         result = InstanceData()
         result.bboxes = box[None]
         result.scores = box.new_tensor([-1.])
