@@ -50,12 +50,13 @@ def _summary(out):
 def test_cpu_rehearsal_runs_every_stage(tmp_path):
     t0 = time.time()
     # Generous time boxes: the test must not fail because the machine is busy.
-    rc, out = _run([
+    port = 30000 + 3 * (os.getpid() % 5000)  # torchrun's ports, apart from other runs'
+    args = [
         '--device', 'cpu', '--tiny', '--python', sys.executable, '--skip-install', '--limit-factor',
-        '4', '--budget', '2400', '--work',
-        str(tmp_path / 'work')
-    ],
-                   timeout=2700)
+        '4', '--budget', '2400', '--port',
+        str(port)
+    ]
+    rc, out = _run(args + ['--work', str(tmp_path / 'work')], timeout=2700)
     print(out)
     print(f'rehearsal wall time {time.time() - t0:.0f} s')
     assert rc == 0, out[-4000:]

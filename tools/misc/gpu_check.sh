@@ -26,7 +26,8 @@ usage() {
 usage: tools/misc/gpu_check.sh [--device cuda|cpu] [--wheels DIR] [--work DIR]
                                [--python PY] [--skip-install] [--tiny] [--gpus N]
                                [--iters N] [--batch N] [--frames N] [--budget SECONDS]
-                               [--build-limit SECONDS] [--limit-factor N] [--no-compile]
+                               [--build-limit SECONDS] [--limit-factor N] [--port N]
+                               [--no-compile]
 
   --device cuda|cpu  where the stages run (default cuda; cpu hides the GPUs and trains with
                      gloo: a rehearsal of the script)
@@ -45,6 +46,7 @@ usage: tools/misc/gpu_check.sh [--device cuda|cpu] [--wheels DIR] [--work DIR]
   --build-limit S    time box of the mmcv build (default 300: about 2 minutes on 16 cores;
                      raise it, and --budget, on a machine with few cores)
   --limit-factor N   multiply every stage's time box by N (a slow or busy machine; default 1)
+  --port N           first of the three ports of the torchrun launches (default 29610)
   --no-compile       skip the --compile benchmark (on by default with cuda, off with cpu)
 EOF
 }
@@ -64,6 +66,7 @@ FRAMES=""
 BUDGET=480
 BUILD_LIMIT=300
 LIMIT_FACTOR=1
+PORT_BASE=29610
 COMPILE=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -80,6 +83,7 @@ while [ $# -gt 0 ]; do
     --budget) [ $# -ge 2 ] || die "--budget needs seconds"; BUDGET=$2; shift 2 ;;
     --build-limit) [ $# -ge 2 ] || die "--build-limit needs seconds"; BUILD_LIMIT=$2; shift 2 ;;
     --limit-factor) [ $# -ge 2 ] || die "--limit-factor needs a number"; LIMIT_FACTOR=$2; shift 2 ;;
+    --port) [ $# -ge 2 ] || die "--port needs a number"; PORT_BASE=$2; shift 2 ;;
     --no-compile) COMPILE=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -92,7 +96,8 @@ else
   : "${ITERS:=20}" "${BATCH:=8}" "${FRAMES:=120}"
 fi
 for pair in "--gpus:$GPUS" "--iters:$ITERS" "--batch:$BATCH" "--frames:$FRAMES" \
-    "--budget:$BUDGET" "--build-limit:$BUILD_LIMIT" "--limit-factor:$LIMIT_FACTOR"; do
+    "--budget:$BUDGET" "--build-limit:$BUILD_LIMIT" "--limit-factor:$LIMIT_FACTOR" \
+    "--port:$PORT_BASE"; do
   value=${pair#*:}
   [[ "$value" =~ ^[1-9][0-9]*$ ]] || die "${pair%%:*} must be a positive integer, not '$value'"
 done
@@ -111,7 +116,8 @@ SUMMARY="$WORK/summary.tsv"
 : > "$SUMMARY"
 
 # Everything the stages need, for the `bash -c` each one runs in under `timeout`.
-export REPO HELPER PY WORK SITE WHEELS DEVICE GPUS ITERS BATCH FRAMES TINY MMCV_VERSION
+export REPO HELPER PY WORK SITE WHEELS DEVICE GPUS ITERS BATCH FRAMES TINY MMCV_VERSION \
+    PORT_BASE
 export PYTHON="$PY"        # tools/dist_launch.sh runs this interpreter (the node has no `python`)
 export PYTHONUNBUFFERED=1
 export PYTHONPATH="$REPO/projects${PYTHONPATH:+:$PYTHONPATH}"
@@ -140,8 +146,12 @@ run_stage() {
   [ "$limit" -gt "$left" ] && limit=$left
   log "stage $name (at most $limit s; log $LOGS/$name.log)"
   t0=$(date +%s)
-  timeout -k 15 "$limit" bash -c "$fn" > "$LOGS/$name.log" 2>&1
+  # In the background, so that a signal to this script stops the stage too (on_signal).
+  timeout -k 15 "$limit" bash -c "$fn" > "$LOGS/$name.log" 2>&1 &
+  STAGE_PID=$!
+  wait "$STAGE_PID"
   rc=$?
+  STAGE_PID=""
   secs=$(( $(date +%s) - t0 ))
   result=$(grep -h "^RESULT $name: " "$LOGS/$name.log" | tail -n 1 | sed "s/^RESULT $name: //")
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
@@ -187,6 +197,16 @@ kill_leftovers() {
   [ -n "$pids" ] && kill -9 $pids 2>/dev/null
   return 0
 }
+
+# Interrupted (Ctrl-C, the allocation's end): stop the running stage and its workers.
+STAGE_PID=""
+on_signal() {
+  echo "[gpu_check] interrupted: stopping the running stage" >&2
+  [ -n "$STAGE_PID" ] && kill -- -"$STAGE_PID" 2>/dev/null
+  kill_leftovers
+  exit 130
+}
+trap on_signal INT TERM
 
 skip_stage() {
   printf '%s\tSKIP\t0\t%s\n' "$1" "$2" >> "$SUMMARY"
@@ -267,8 +287,8 @@ train() {  # train NAME CONFIG PORT
       --work-dir "$WORK/$1"
   "$PY" "$HELPER" train-report "$WORK/$1" --batch "$BATCH" --gpus "$GPUS" --name "$1"
 }
-stage_train_satracker() { train train_satracker satracker.py 29610; }
-stage_train_stark() { train train_stark stark_st1.py 29611; }
+stage_train_satracker() { train train_satracker satracker.py "$PORT_BASE"; }
+stage_train_stark() { train train_stark stark_st1.py $((PORT_BASE + 1)); }
 
 stage_test() {
   set -e
@@ -276,7 +296,7 @@ stage_test() {
   ckpt=$(cat "$WORK/train_satracker/last_checkpoint" 2>/dev/null) || \
     { echo "error: no checkpoint: train_satracker did not finish"; exit 1; }
   rm -rf "$WORK/test_satracker"
-  PORT=29612 bash "$REPO/tools/dist_test.sh" "$WORK/configs/satracker.py" "$GPUS" \
+  PORT=$((PORT_BASE + 2)) bash "$REPO/tools/dist_test.sh" "$WORK/configs/satracker.py" "$GPUS" \
       --checkpoint "$ckpt" --trust-checkpoint --work-dir "$WORK/test_satracker" \
       --cfg-options "test_evaluator.out_dir=$WORK/test_satracker/results"
   "$PY" "$HELPER" test-report "$WORK/test_satracker/results" --name test
