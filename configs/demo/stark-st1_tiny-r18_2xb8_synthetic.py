@@ -5,7 +5,10 @@ _base_ = ['./_base_/demo_synthetic.py']
 
 embed_dims = 64
 stark_attn = dict(
-    type='MultiheadAttention', embed_dims=embed_dims, num_heads=4, attn_drop=0.1,
+    type='MultiheadAttention',
+    embed_dims=embed_dims,
+    num_heads=4,
+    attn_drop=0.1,
     dropout_layer=dict(type='Dropout', drop_prob=0.1))
 stark_ffn = dict(feedforward_channels=4 * embed_dims, embed_dims=embed_dims, ffn_drop=0.1)
 # MMTracking's STARK-ST1 (mmtrack::sot/stark/stark-st1_r50_8xb16-500e_got10k-lasot-
@@ -56,8 +59,7 @@ model = dict(
                     type='BaseTransformerLayer',
                     attn_cfgs=stark_attn,
                     ffn_cfgs=stark_ffn,
-                    operation_order=('self_attn', 'norm', 'cross_attn', 'norm', 'ffn',
-                                     'norm')))),
+                    operation_order=('self_attn', 'norm', 'cross_attn', 'norm', 'ffn', 'norm')))),
         positional_encoding=dict(
             type='mmdet.SinePositionalEncoding', num_feats=embed_dims // 2, normalize=True),
         bbox_head=dict(
@@ -77,8 +79,13 @@ model = dict(
 
 # STARK's own sampling (two templates) and packing, at the demo's crop sizes.
 train_pipeline = [
-    dict(type='TridentSampling', num_search_frames=1, num_template_frames=2,
-         max_frame_range=[200], cls_pos_prob=0.5, train_cls_head=False),
+    dict(
+        type='TridentSampling',
+        num_search_frames=1,
+        num_template_frames=2,
+        max_frame_range=[200],
+        cls_pos_prob=0.5,
+        train_cls_head=False),
     dict(
         type='TransformBroadcaster',
         share_random_params=True,
@@ -89,15 +96,18 @@ train_pipeline = [
             dict(type='RandomFlip', prob=0.5, direction='horizontal')
         ]),
     # the demo base's milder jitter (demo_center_jitter 1.5, demo_scale_jitter 0.25)
-    dict(type='SeqBboxJitter', center_jitter_factor=[0, 0, 1.5],
-         scale_jitter_factor=[0, 0, 0.25], crop_size_factor=[2, 2, 5]),
-    dict(type='SeqCropLikeStarkNp2', crop_size_factor=[2, 2, 5],
-         output_size=[64, 64, 160]),
+    dict(
+        type='SeqBboxJitter',
+        center_jitter_factor=[0, 0, 1.5],
+        scale_jitter_factor=[0, 0, 0.25],
+        crop_size_factor=[2, 2, 5]),
+    dict(type='SeqCropLikeStarkNp2', crop_size_factor=[2, 2, 5], output_size=[64, 64, 160]),
     # the demo base's grey templates (both of STARK's templates, together)
-    dict(type='TemplateGrayAug', prob={{_base_.demo_template_gray_prob}},
-         num_template_frames=2),
-    dict(type='TransformBroadcaster', share_random_params=True,
-         transforms=[dict(type='BrightnessAug', jitter_range=0.2)]),
+    dict(type='TemplateGrayAug', prob={{_base_.demo_template_gray_prob}}, num_template_frames=2),
+    dict(
+        type='TransformBroadcaster',
+        share_random_params=True,
+        transforms=[dict(type='BrightnessAug', jitter_range=0.2)]),
     dict(type='CheckPadMaskValidity', stride=16),
     dict(type='PackTrackInputs', ref_prefix='search', num_template_frames=2)
 ]

@@ -148,8 +148,7 @@ def make_background(rng: np.random.Generator, height: int, width: int) -> np.nda
         np.ndarray: (height, width, 3) uint8 BGR.
     """
     coarse = rng.uniform(0, 1, (max(2, height // 24), max(2, width // 24)))
-    blobs = cv2.resize(coarse.astype(np.float32), (width, height),
-                       interpolation=cv2.INTER_CUBIC)
+    blobs = cv2.resize(coarse.astype(np.float32), (width, height), interpolation=cv2.INTER_CUBIC)
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     theta = rng.uniform(0, np.pi)
     period = rng.uniform(8, 24)
@@ -161,8 +160,8 @@ def make_background(rng: np.random.Generator, height: int, width: int) -> np.nda
     return np.clip(img, 45, 160).astype(np.uint8)
 
 
-def simulate(rng: np.random.Generator, start: np.ndarray, velocity: np.ndarray,
-             steps: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def simulate(rng: np.random.Generator, start: np.ndarray, velocity: np.ndarray, steps: int,
+             lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Positions of a point moving with jittered velocity, bouncing inside [lo, hi].
 
     Args:
@@ -222,8 +221,11 @@ def _position_word(target: np.ndarray, others: List[np.ndarray], r: int) -> Opti
     return None
 
 
-def plan_video(rng: np.random.Generator, num_frames: int, width: int,
-               height: int, fade_prob: float = 0.0,
+def plan_video(rng: np.random.Generator,
+               num_frames: int,
+               width: int,
+               height: int,
+               fade_prob: float = 0.0,
                mode_weights: Optional[Sequence[float]] = None) -> dict:
     """Draw the objects, trajectories and sentence of one video.
 
@@ -275,8 +277,8 @@ def plan_video(rng: np.random.Generator, num_frames: int, width: int,
             if k == 0:
                 # Cross the target's path: start the trajectory at the target's
                 # position at a middle frame and run it both ways.
-                tc = int(rng.integers(num_frames // 3, max(num_frames // 3 + 1,
-                                                           2 * num_frames // 3)))
+                tc = int(
+                    rng.integers(num_frames // 3, max(num_frames // 3 + 1, 2 * num_frames // 3)))
                 p = t_traj[tc] + rng.normal(0, r / 3, 2)
                 p = np.clip(p, lo, hi)
                 v = _random_velocity(rng)
@@ -285,8 +287,7 @@ def plan_video(rng: np.random.Generator, num_frames: int, width: int,
                 traj = np.concatenate([bwd[:-1], fwd], axis=0)
                 z = 2.0 if rng.uniform() < 0.5 else 0.0
             else:
-                traj = simulate(rng, rng.uniform(lo, hi), _random_velocity(rng),
-                                num_frames, lo, hi)
+                traj = simulate(rng, rng.uniform(lo, hi), _random_velocity(rng), num_frames, lo, hi)
                 z = float(rng.uniform(0, 2))
             objects.append(dict(colour=colour, shape=shape, r=r, traj=traj, z=z))
         # Clutter: unrelated colour and shape.
@@ -296,10 +297,10 @@ def plan_video(rng: np.random.Generator, num_frames: int, width: int,
             rc = int(rng.integers(7, 15))
             lo_c = np.array([rc + 2, rc + 2], dtype=np.float64)
             hi_c = np.array([width - rc - 3, height - rc - 3], dtype=np.float64)
-            traj = simulate(rng, rng.uniform(lo_c, hi_c), _random_velocity(rng),
-                            num_frames, lo_c, hi_c)
-            objects.append(dict(colour=colour, shape=shape, r=rc, traj=traj,
-                                z=float(rng.uniform(0, 2))))
+            traj = simulate(rng, rng.uniform(lo_c, hi_c), _random_velocity(rng), num_frames, lo_c,
+                            hi_c)
+            objects.append(
+                dict(colour=colour, shape=shape, r=rc, traj=traj, z=float(rng.uniform(0, 2))))
         # The first frame must show the target clearly apart from everything else.
         p0 = t_traj[0]
         if any(np.abs(o['traj'][0] - p0).max() < r + o['r'] + 4 for o in objects[1:]):
@@ -319,14 +320,17 @@ def plan_video(rng: np.random.Generator, num_frames: int, width: int,
             d_word = _position_word(look_alike['traj'][0], others, r) or OPPOSITE[word]
             distractor_sentence = f'the {t_colour} {t_shape} {d_word}'
         fade = fade_prob > 0 and rng.uniform() < fade_prob  # no draw when off
-        return dict(objects=objects, target=0, sentence=sentence, mode=mode,
-                    distractor_sentence=distractor_sentence,
-                    fade_frames=FADE_FRAMES if fade else 0)
+        return dict(
+            objects=objects,
+            target=0,
+            sentence=sentence,
+            mode=mode,
+            distractor_sentence=distractor_sentence,
+            fade_frames=FADE_FRAMES if fade else 0)
     raise RuntimeError('could not plan a synthetic video (frame too small?)')
 
 
-def render_video(rng: np.random.Generator, plan: dict, num_frames: int, width: int,
-                 height: int):
+def render_video(rng: np.random.Generator, plan: dict, num_frames: int, width: int, height: int):
     """Yield the frames of a planned video with the target's box and occlusion.
 
     Args:
@@ -371,8 +375,13 @@ def render_video(rng: np.random.Generator, plan: dict, num_frames: int, width: i
         yield img, box, occluded
 
 
-def write_video(video_dir: str, rng: np.random.Generator, num_frames: int, width: int,
-                height: int, jpeg_quality: int = 90, **plan_kwargs) -> dict:
+def write_video(video_dir: str,
+                rng: np.random.Generator,
+                num_frames: int,
+                width: int,
+                height: int,
+                jpeg_quality: int = 90,
+                **plan_kwargs) -> dict:
     """Plan, render and write one video in TNL2K layout.
 
     Args:
@@ -390,8 +399,7 @@ def write_video(video_dir: str, rng: np.random.Generator, num_frames: int, width
     img_dir = osp.join(video_dir, 'imgs')
     os.makedirs(img_dir, exist_ok=True)
     boxes, occluded = [], []
-    for t, (img, box, occ) in enumerate(
-            render_video(rng, plan, num_frames, width, height)):
+    for t, (img, box, occ) in enumerate(render_video(rng, plan, num_frames, width, height)):
         ok, buf = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
         assert ok
         with open(osp.join(img_dir, f'{t + 1:05d}.jpg'), 'wb') as f:
@@ -414,8 +422,7 @@ def write_video(video_dir: str, rng: np.random.Generator, num_frames: int, width
         target_shape=target['shape'],
         fade_frames=plan['fade_frames'],
         num_distractors=sum(1 for o in plan['objects'][1:]
-                            if o['colour'] == target['colour']
-                            or o['shape'] == target['shape']),
+                            if o['colour'] == target['colour'] or o['shape'] == target['shape']),
         occluded=occluded)
     with open(osp.join(video_dir, 'meta.json'), 'w', encoding='utf-8') as f:
         json.dump(meta, f)
@@ -461,8 +468,7 @@ def make_synthetic_vl(out_dir: str,
         raise ValueError(f'synthetic videos need at least 2 frames of 96x96 pixels, not '
                          f'{num_frames} frames of {width}x{height}.')
     summary = {}
-    for split_idx, (split, count) in enumerate((('train', train_videos),
-                                                ('test', test_videos))):
+    for split_idx, (split, count) in enumerate((('train', train_videos), ('test', test_videos))):
         if count <= 0:
             continue
         t0 = time.time()
@@ -470,14 +476,18 @@ def make_synthetic_vl(out_dir: str,
         for i in tqdm(range(count), desc=f'synthetic {split}', disable=not progress):
             rng = np.random.default_rng([seed, split_idx, i])
             name = f'syn_{split}_{i:04d}'
-            write_video(osp.join(out_dir, split, name), rng, num_frames, width, height,
-                        fade_prob=fade_prob, mode_weights=mode_weights)
+            write_video(
+                osp.join(out_dir, split, name),
+                rng,
+                num_frames,
+                width,
+                height,
+                fade_prob=fade_prob,
+                mode_weights=mode_weights)
             names.append(name)
         summary[split] = dict(videos=names, seconds=time.time() - t0)
         if write_infos:
             info = gen_tnl2k_infos(
-                out_dir, osp.join(out_dir, 'annotations'), split=split,
-                progress=progress)[split]
-            summary[split].update(
-                info_file=info['info_file'], frames_file=info['frames_file'])
+                out_dir, osp.join(out_dir, 'annotations'), split=split, progress=progress)[split]
+            summary[split].update(info_file=info['info_file'], frames_file=info['frames_file'])
     return summary

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from tool_loading import load_tool
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -58,8 +57,9 @@ def test_resolved_config_reflects_options(bench):
     b = bench.resolved_config(cfg, ['train_cfg.max_epochs=7'])
     assert a != b and json.loads(b)['train_cfg']['max_epochs'] == 7
     # The language checks differ from the trained config only in their test data.
-    wrong = json.loads(bench.resolved_config(
-        'configs/demo/satracker_tiny-minilm_2xb8_synthetic_wrong-sentence.py', []))
+    wrong = json.loads(
+        bench.resolved_config('configs/demo/satracker_tiny-minilm_2xb8_synthetic_wrong-sentence.py',
+                              []))
     assert wrong['test_dataloader']['dataset']['language_file'] == 'language_distractor.txt'
     assert wrong['model'] == json.loads(a)['model']
 
@@ -92,18 +92,20 @@ def test_bad_arguments_exit_with_a_message(bench, capsys):
 def test_tiny_end_to_end_run_then_reuse(tmp_path):
     """SATracker trained for 2 steps, tested 3 ways; a second run reuses every step."""
     work, data = str(tmp_path / 'work'), str(tmp_path / 'data')
-    cmd = [sys.executable, 'tools/synthetic_benchmark.py', '--only', 'satracker', '--procs',
-           '1', '--precision', 'fp32', '--work-dir', work, '--data-dir', data,
-           '--train-videos', '2', '--test-videos', '1', '--frames', '12', '--cfg-options',
-           'train_cfg.max_epochs=1', 'train_dataloader.sampler.samples_per_epoch=4',
-           'train_dataloader.batch_size=2', 'custom_hooks=[]']
+    cmd = [
+        sys.executable, 'tools/synthetic_benchmark.py', '--only', 'satracker', '--procs', '1',
+        '--precision', 'fp32', '--work-dir', work, '--data-dir', data, '--train-videos', '2',
+        '--test-videos', '1', '--frames', '12', '--cfg-options', 'train_cfg.max_epochs=1',
+        'train_dataloader.sampler.samples_per_epoch=4', 'train_dataloader.batch_size=2',
+        'custom_hooks=[]'
+    ]
     first = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=900)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     for row in ('SATracker', 'SATracker, sentence removed', 'SATracker, wrong sentence'):
         assert f'| {row} ' in first.stdout
     rows = json.load(open(osp.join(work, 'results.json')))['rows']
-    assert [r['name'] for r in rows] == ['SATracker', 'SATracker, sentence removed',
-                                         'SATracker, wrong sentence']
+    assert [r['name'] for r in rows
+            ] == ['SATracker', 'SATracker, sentence removed', 'SATracker, wrong sentence']
     assert osp.isfile(osp.join(work, 'success_plot.png'))
     assert 'SUC: area under the success curve' in open(osp.join(work, 'results.md')).read()
     again = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)

@@ -31,17 +31,24 @@ def parse_args(argv=None):
     parser.add_argument('--test-videos', type=int, default=4)
     parser.add_argument('--frames', type=int, default=60, help='frames per video')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--size', type=_size, default=(320, 240),
-                        help='frame size WxH (default 320x240)')
-    parser.add_argument('--no-infos', action='store_true',
-                        help='do not write the info files (annotations/)')
-    parser.add_argument('--fade-prob', type=float, default=0.0,
-                        help='share of videos that start grey and fade in to colour over '
-                        'their first frames (default 0)')
-    parser.add_argument('--mode-weights', type=float, nargs=3, default=None,
-                        metavar=('COLOUR', 'SHAPE', 'POSITION'),
-                        help='relative frequency of colour / shape / position videos '
-                        '(default: equal)')
+    parser.add_argument(
+        '--size', type=_size, default=(320, 240), help='frame size WxH (default 320x240)')
+    parser.add_argument(
+        '--no-infos', action='store_true', help='do not write the info files (annotations/)')
+    parser.add_argument(
+        '--fade-prob',
+        type=float,
+        default=0.0,
+        help='share of videos that start grey and fade in to colour over '
+        'their first frames (default 0)')
+    parser.add_argument(
+        '--mode-weights',
+        type=float,
+        nargs=3,
+        default=None,
+        metavar=('COLOUR', 'SHAPE', 'POSITION'),
+        help='relative frequency of colour / shape / position videos '
+        '(default: equal)')
     return parser.parse_args(argv)
 
 
@@ -50,15 +57,22 @@ def main(argv=None):
     t0 = time.time()
     try:
         summary = make_synthetic_vl(
-            args.out, train_videos=args.train_videos, test_videos=args.test_videos,
-            num_frames=args.frames, seed=args.seed, width=args.size[0],
-            height=args.size[1], write_infos=not args.no_infos, progress=True,
-            fade_prob=args.fade_prob, mode_weights=args.mode_weights)
+            args.out,
+            train_videos=args.train_videos,
+            test_videos=args.test_videos,
+            num_frames=args.frames,
+            seed=args.seed,
+            width=args.size[0],
+            height=args.size[1],
+            write_infos=not args.no_infos,
+            progress=True,
+            fade_prob=args.fade_prob,
+            mode_weights=args.mode_weights)
     except (ValueError, RuntimeError) as e:  # bad sizes; a frame too small to plan in
         sys.exit(f'error: {e}')
     for split, s in summary.items():
-        print(f'{split}: {len(s["videos"])} videos'
-              + (f' -> {s["info_file"]}' if 'info_file' in s else ''))
+        print(f'{split}: {len(s["videos"])} videos' +
+              (f' -> {s["info_file"]}' if 'info_file' in s else ''))
     print(f'Done in {time.time() - t0:.2f} s: {args.out}')
 
 

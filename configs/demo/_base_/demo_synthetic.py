@@ -28,7 +28,8 @@ demo_template_gray_prob = 0.5
 # puts them on the slow synthetic motion.
 train_pipeline = _base_.train_pipeline
 train_pipeline[3].update(  # SeqBboxJitter
-    center_jitter_factor=[0, demo_center_jitter], scale_jitter_factor=[0, demo_scale_jitter])
+    center_jitter_factor=[0, demo_center_jitter],
+    scale_jitter_factor=[0, demo_scale_jitter])
 train_pipeline[4].output_size = [template_size, search_size]  # SeqCropLikeStarkNp2
 train_pipeline[7].max_length = text_max_length  # TokenizeText
 train_pipeline.insert(5, dict(type='TemplateGrayAug', prob=demo_template_gray_prob))
