@@ -363,6 +363,7 @@ def make_data(out: str,
             log(f'data: {out} reused (same generator, arguments and files)')
             return rec['hash']
     shutil.rmtree(osp.join(ROOT, out), ignore_errors=True)
+    os.makedirs(osp.dirname(osp.join(ROOT, out)) or '.', exist_ok=True)
     run_with_bar([sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', *gen_args],
                  osp.join(ROOT, out + '.log'), f'data {out}', 'plain')
     digest = data_hash(osp.join(ROOT, out))
@@ -445,10 +446,10 @@ def main(argv=None):
                     sys.executable, 'tools/misc/publish_model.py', last, published,
                     '--trust-checkpoint', '--no-hash'
                 ], osp.join(step.folder, 'publish.log'), 'publish', 'plain')
-                outputs = step.finish(dict(checkpoint=published, key=step.key))
+                outputs = step.finish(dict(checkpoint=published))
             else:
                 log(f'train {name}: reused {osp.relpath(step.folder, ROOT)} (inputs unchanged)')
-            checkpoints[name] = outputs
+            checkpoints[name] = dict(outputs, key=step.key)
         ckpt = checkpoints.get(trained_by or name)
         if ckpt is None:
             log(f'{name}: skipped ({trained_by} not selected)')
