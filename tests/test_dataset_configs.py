@@ -83,8 +83,13 @@ def test_demo_pipelines_are_the_shared_ones_at_demo_sizes(shared):
         SeqBboxJitter={'center_jitter_factor', 'scale_jitter_factor'},
         SeqCropLikeStarkNp2={'output_size'},
         TokenizeText={'max_length'})
+    # and what it may add: the grey templates of its training pairs, right after the crop
+    train = [t for t in demo.train_pipeline if t['type'] != 'TemplateGrayAug']
+    gray, = (i for i, t in enumerate(demo.train_pipeline) if t['type'] == 'TemplateGrayAug')
+    assert demo.train_pipeline[gray - 1]['type'] == 'SeqCropLikeStarkNp2'
+    assert demo.train_pipeline[gray]['prob'] == demo.demo_template_gray_prob
     for got, want in (
-        (demo.train_pipeline, shared['train']),
+        (train, shared['train']),
         (demo.test_pipeline, shared['test'].test_pipeline),
     ):
         assert [t['type'] for t in got] == [t['type'] for t in want]
