@@ -3,16 +3,16 @@
 from typing import Optional, Tuple, Union
 
 import torch.nn as nn
-from mmengine.model import BaseModule
 from mmtrack.registry import MODELS
 from torch import Tensor
 
+from .fusion import VLFusionModule
 from .tem import init_cvt_weights
 from .text_ops import masked_mean
 
 
 @MODELS.register_module()
-class ModaMixer(BaseModule):
+class ModaMixer(VLFusionModule):
     """Modality mixer of VLTTT ("Divert More Attention to Vision-Language Tracking").
 
     Our implementation of VLTTT's idea: the sentence embedding (masked mean of the text
@@ -80,19 +80,3 @@ class ModaMixer(BaseModule):
             Tensor: (B, C, Hs, Ws).
         """
         return self._mix(search, state)
-
-    def forward(self, template: Tensor, search: Tensor, text: Tensor,
-                text_mask: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        """Fuse one stage.
-
-        Args:
-            template (Tensor): (B, C, Ht, Wt).
-            search (Tensor): (B, C, Hs, Ws).
-            text (Tensor): (B, L, D).
-            text_mask (Tensor): (B, L), 1 = real token.
-
-        Returns:
-            tuple[Tensor, Tensor, Tensor]: template, search, text.
-        """
-        template, text, state = self.forward_template(template, text, text_mask)
-        return template, self.forward_search(search, state), text

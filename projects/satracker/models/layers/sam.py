@@ -4,16 +4,16 @@ from typing import Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 from mmtrack.registry import MODELS
 from torch import Tensor
 
+from .fusion import VLFusionModule
 from .tem import init_cvt_weights
 from .text_ops import additive_text_mask
 
 
 @MODELS.register_module()
-class SemanticAwareModule(BaseModule):
+class SemanticAwareModule(VLFusionModule):
     """Semantic Aware Module (paper Sec. 3.1.3, as pinned in docs/model.md).
 
     Visual stream: one 3x3 convolution ``P`` (C -> C) maps the template and the search map
@@ -118,20 +118,3 @@ class SemanticAwareModule(BaseModule):
         """
         x = self.visual_proj(search) * state[:, :, None, None]
         return search + self.out_conv(self.norm(x))
-
-    def forward(self, template: Tensor, search: Tensor, text: Tensor,
-                text_mask: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        """Fuse one stage.
-
-        Args:
-            template (Tensor): (B, C, Ht, Wt).
-            search (Tensor): (B, C, Hs, Ws).
-            text (Tensor): (B, L, D).
-            text_mask (Tensor): (B, L), 1 = real token.
-
-        Returns:
-            tuple[Tensor, Tensor, Tensor]: template (B, C, Ht, Wt), search (B, C, Hs, Ws),
-            text (B, L, D).
-        """
-        template, text, state = self.forward_template(template, text, text_mask)
-        return template, self.forward_search(search, state), text
