@@ -30,7 +30,6 @@ import os
 import os.path as osp
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -202,6 +201,7 @@ def run_with_bar(cmd: List[str],
     """
     from tqdm import tqdm
     env = dict(os.environ, PYTHONPATH=osp.join(ROOT, 'projects'), HF_HUB_OFFLINE='1')
+    from satracker.cli import free_port
     env.setdefault('PORT', str(free_port()))  # dist_train.sh's; another run may hold 29500
     if threads:
         env['OMP_NUM_THREADS'] = str(threads)
@@ -249,13 +249,6 @@ def run_with_bar(cmd: List[str],
         raise SystemExit(f'demo: step "{desc}" failed (exit {rc}); full log: '
                          f'{osp.relpath(log_file, ROOT)}')
     return time.time() - start
-
-
-def free_port() -> int:
-    """A TCP port free on this machine now (for torchrun's rendezvous)."""
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def train_iterations(config: str, options: Sequence[str], procs: int) -> int:

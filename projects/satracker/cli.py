@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import socket
 from typing import Optional
 
 from mmengine.config import Config, DictAction
@@ -164,3 +165,10 @@ def save_json(result: dict, path: Optional[str]) -> None:
     if path:
         with open(path, 'w') as f:
             json.dump(result, f, indent=2)
+
+
+def free_port() -> int:
+    """A TCP port free on this machine now, for a rendezvous (torchrun, gloo)."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]

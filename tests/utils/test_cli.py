@@ -39,3 +39,13 @@ def test_save_json_only_with_a_path(tmp_path):
     assert not list(tmp_path.iterdir())
     save_json({'a': [1, 2]}, str(tmp_path / 'r.json'))
     assert json.loads((tmp_path / 'r.json').read_text()) == {'a': [1, 2]}
+
+
+def test_free_port_can_be_bound():
+    import socket
+
+    from satracker.cli import free_port
+    port = free_port()
+    assert 1024 <= port <= 65535
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', port))  # still free: a rendezvous can listen on it

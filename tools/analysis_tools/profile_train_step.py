@@ -25,7 +25,6 @@ Example (the demo's SATracker, two processes as ``make demo`` trains it)::
 import argparse
 import contextlib
 import os
-import socket
 import sys
 import time
 from collections import defaultdict
@@ -206,9 +205,8 @@ def main(argv=None):
     if not os.path.isfile(args.config):
         print(f'profile_train_step.py: config not found: {args.config}', file=sys.stderr)
         return 2
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
+    from satracker.cli import free_port
+    port = free_port()
     ctx = mp.get_context('spawn')
     queue = ctx.SimpleQueue()
     mp.start_processes(
