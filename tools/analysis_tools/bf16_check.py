@@ -5,7 +5,11 @@
 synthetic video of ``benchmark_speed.py`` (:func:`satracker.testing.synthetic_video`); on every
 frame both start from the same fp32 box (the fp32 tracker's previous output), so the IoU of
 their boxes measures what bf16 changes in one step (the head's output mapped to the image), not
-drift. Prints the mean and minimum IoU.
+drift. Prints the mean and minimum IoU. With ``--video DIR [DIR ...]`` (TNL2K layout:
+``imgs/``, ``groundtruth.txt``, ``language.txt``, e.g. the test videos of ``make demo``) it does
+the same on those videos, with their first box and sentence, through
+:func:`satracker.apis.inference_vlsot` (the config's own test pipeline); use it with the
+``--checkpoint`` of a trained tracker.
 
 ``amp-step``: the median time of one training step (forward, backward, AdamW update) of the
 model on a random batch, with mmengine's ``OptimWrapper`` (fp32) and with
@@ -15,13 +19,18 @@ Weights are random unless ``--checkpoint`` (weights-only) is given. See docs/spe
 
 Examples:
     python tools/analysis_tools/bf16_check.py agreement configs/satracker_tnl2k.py --frames 12
+    python tools/analysis_tools/bf16_check.py agreement \\
+        configs/demo/satracker_tiny-minilm_2xb8_synthetic.py --checkpoint CKPT \\
+        --video data/synthetic_vl/test/*/
     python tools/analysis_tools/bf16_check.py amp-step \\
         configs/demo/satracker_tiny-minilm_2xb8_synthetic.py --batch-size 8
 """
 import argparse
 import copy
+import os.path as osp
 import statistics
 import time
+from typing import List
 
 import torch
 
@@ -36,6 +45,12 @@ def parse_args(argv=None):
     add_model_tool_args(parser)  # config, --tiny, --text-len, --cfg-options, --json
     parser.add_argument('--checkpoint', help='weights-only checkpoint (default: random)')
     parser.add_argument('--frames', type=int, default=12, help='agreement: frames')
+    parser.add_argument(
+        '--video',
+        nargs='+',
+        metavar='DIR',
+        help='agreement: video folders in TNL2K layout (imgs/, groundtruth.txt, language.txt) '
+        'instead of the generated video')
     parser.add_argument('--img-size', type=int, nargs=2, default=(480, 640), metavar=('H', 'W'))
     parser.add_argument('--batch-size', type=int, default=8, help='amp-step: batch size')
     parser.add_argument('--steps', type=int, default=6, help='amp-step: steps per wrapper')
@@ -78,16 +93,56 @@ def agreement(args) -> dict:
             ious.append(float(bbox_overlaps(a, b)[0, 0]))
             shifts.append(float((a - b).abs().max()))
             model.memo.bbox = bbox_xyxy_to_cxcywh(a[0])
+    return _report(ious, shifts, native, f'{h}x{w}')
+
+
+def _report(ious: List[float], shifts: List[float], native: bool, what: str) -> dict:
     result = dict(
         bf16_native=native,
         frames=len(ious),
         mean_iou=statistics.mean(ious),
         min_iou=min(ious),
         max_abs_diff_px=max(shifts))
-    print(f"bf16 vs fp32 from the same fp32 box, {len(ious)} frames {h}x{w}: mean IoU "
+    print(f"bf16 vs fp32 from the same fp32 box, {len(ious)} frames {what}: mean IoU "
           f"{result['mean_iou']:.4f}, min IoU {result['min_iou']:.4f}, max |diff| "
           f"{result['max_abs_diff_px']:.2f} px (bf16 native: {native})")
     return result
+
+
+def _read_video(video_dir: str):
+    """Frame paths, first box (x1, y1, x2, y2) and sentence of a TNL2K-layout video folder."""
+    from satracker_data.vl_sot_io import list_frames, parse_gt_file, read_language
+    img_dir = osp.join(video_dir, 'imgs')
+    frames = [osp.join(img_dir, name) for name in list_frames(img_dir)]
+    if len(frames) < 2:
+        raise SystemExit(f'{video_dir}: needs imgs/ with at least 2 frames, found {len(frames)}')
+    x, y, w, h = parse_gt_file(osp.join(video_dir, 'groundtruth.txt'))[0]
+    return frames, [x, y, x + w, y + h], read_language(osp.join(video_dir, 'language.txt'))
+
+
+def agreement_on_videos(args) -> dict:
+    """:func:`agreement` on real videos with their sentences, through ``inference_vlsot``."""
+    import mmcv
+    from mmdet.structures.bbox import bbox_overlaps
+
+    from satracker.apis import inference_vlsot, init_model
+    videos = [_read_video(v) for v in args.video]
+    model = init_model(args.config, args.checkpoint, cfg_options=args.cfg_options)
+    model.test_cfg['precision'] = 'fp32'
+    other = copy.deepcopy(model)
+    other.test_cfg['precision'] = 'bf16'
+    ious, shifts = [], []
+    for frames, first, sentence in videos:
+        for frame_id, path in enumerate(frames):
+            img = mmcv.imread(path)
+            if frame_id > 0:  # both start from the fp32 tracker's previous box
+                other.memo.bbox = model.memo.bbox.clone()
+            a = inference_vlsot(model, img, first, sentence, frame_id).pred_track_instances
+            b = inference_vlsot(other, img, first, sentence, frame_id).pred_track_instances
+            if frame_id > 0:
+                ious.append(float(bbox_overlaps(a.bboxes, b.bboxes)[0, 0]))
+                shifts.append(float((a.bboxes - b.bboxes).abs().max()))
+    return _report(ious, shifts, other._amp_dtype is torch.bfloat16, f'in {len(videos)} videos')
 
 
 def _random_batch(model, batch_size: int, text_len: int):
@@ -152,7 +207,10 @@ def main(argv=None):
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    result = agreement(args) if args.mode == 'agreement' else amp_step(args)
+    if args.mode == 'amp-step':
+        result = amp_step(args)
+    else:
+        result = agreement_on_videos(args) if args.video else agreement(args)
     save_json(result, args.json)
     return result
 
