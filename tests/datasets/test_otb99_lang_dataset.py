@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from vl_data_fixtures import info_dataset
 
 from satracker.datasets import DatasetDefectWarning, OTB99LangDataset
 from satracker_data.converters import gen_otb99_lang_infos
@@ -54,11 +55,7 @@ def test_converter_ranges_shared_folders_and_defects(otb99_tree):
 
 def test_dataset_train_and_test(otb99_tree, vl_configs):
     _convert(otb99_tree)
-    ds = OTB99LangDataset(
-        data_root=otb99_tree,
-        ann_file='annotations/otb99_lang_train_infos.txt',
-        data_prefix=dict(img_path=''),
-        pipeline=[])
+    ds = info_dataset(OTB99LangDataset, otb99_tree, 'otb99_lang_train_infos.txt')
     assert len(ds) == 3
     names = [ds.get_video_name(i) for i in range(3)]
     assert names == ['Board', 'Jogging-1', 'Tiger1']

@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 from mmtrack.registry import DATASETS
-from vl_data_fixtures import make_coco_tree, make_got10k_tree, make_trackingnet_tree
+from vl_data_fixtures import info_dataset, make_coco_tree, make_got10k_tree, make_trackingnet_tree
 
 from satracker.datasets import (DatasetDefectWarning, GOT10kLangDataset, SOTCocoLangDataset,
                                 TrackingNetLangDataset)
@@ -15,40 +15,25 @@ from satracker.datasets import (DatasetDefectWarning, GOT10kLangDataset, SOTCoco
 def test_got10k_class_names(tmp_path, vl_configs, seeded):
     root = str(tmp_path / 'GOT10k')
     make_got10k_tree(root)
-    ds = GOT10kLangDataset(
-        data_root=root,
-        ann_file='annotations/got10k_train_vot_infos.txt',
-        data_prefix=dict(img_path=''),
-        pipeline=[])
+    ds = info_dataset(GOT10kLangDataset, root, 'got10k_train_vot_infos.txt')
     assert ds.get_text(0) == 'an ant'
     with pytest.warns(DatasetDefectWarning, match='meta_info.ini'):
         assert ds.get_text(1) == ''
     assert ds.get_img_infos_from_video(0)['text'] == 'an ant'
-    templ = GOT10kLangDataset(
-        data_root=root,
-        text_template='the {}',
-        ann_file='annotations/got10k_train_vot_infos.txt',
-        data_prefix=dict(img_path=''),
-        pipeline=[])
+    templ = info_dataset(
+        GOT10kLangDataset, root, 'got10k_train_vot_infos.txt', text_template='the {}')
     assert templ.get_text(0) == 'the ant'
 
 
 def test_trackingnet_empty_and_coco_category(tmp_path):
     root = str(tmp_path / 'TrackingNet')
     make_trackingnet_tree(root)
-    tn = TrackingNetLangDataset(
-        data_root=root,
-        ann_file='annotations/trackingnet_train_infos.txt',
-        data_prefix=dict(img_path=''),
-        pipeline=[])
+    tn = info_dataset(TrackingNetLangDataset, root, 'trackingnet_train_infos.txt')
     assert len(tn) == 1 and tn.get_img_infos_from_video(0)['text'] == ''
     coco_root = str(tmp_path / 'coco')
     make_coco_tree(coco_root)
-    coco = SOTCocoLangDataset(
-        data_root=coco_root,
-        ann_file='annotations/instances_train2017.json',
-        data_prefix=dict(img_path='train2017'),
-        pipeline=[])
+    coco = info_dataset(
+        SOTCocoLangDataset, coco_root, 'instances_train2017.json', img_path='train2017')
     assert len(coco) == 1  # the crowd annotation is left out
     assert coco.get_img_infos_from_video(0)['text'] == 'a car'
 

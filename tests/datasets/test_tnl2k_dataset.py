@@ -140,12 +140,20 @@ def _train_pipeline(vl_configs):
     return copy.deepcopy(vl_configs['vl_sot_train'].train_pipeline)
 
 
-def test_train_sample_through_the_full_pipeline(tnl2k_tree, vl_configs, seeded):
+def _converted_train_set(tnl2k_tree, vl_configs):
+    """The tree's train split, converted, through the shared training pipeline (the tree's
+    defect warnings silenced)."""
     root = tnl2k_tree['root']
     _convert(root)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        ds = _dataset(root, 'train', _train_pipeline(vl_configs))
+        return _dataset(root, 'train', _train_pipeline(vl_configs))
+
+
+def test_train_sample_through_the_full_pipeline(tnl2k_tree, vl_configs, seeded):
+    ds = _converted_train_set(tnl2k_tree, vl_configs)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
         sentences = {
             osp.basename(osp.dirname(ds.get_data_info(i)['video_path'])): ds.get_text(i)
             for i in range(len(ds))
@@ -179,11 +187,7 @@ def test_train_sample_through_the_full_pipeline(tnl2k_tree, vl_configs, seeded):
 
 
 def test_invalid_or_outside_boxes_are_never_training_targets(tnl2k_tree, vl_configs, seeded):
-    root = tnl2k_tree['root']
-    _convert(root)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        ds = _dataset(root, 'train', _train_pipeline(vl_configs))
+    ds = _converted_train_set(tnl2k_tree, vl_configs)
     i = tnl2k_tree['train_videos'].index('Invalid_boxes')
     infos = dict(**ds.get_img_infos_from_video(i), **ds.get_ann_infos_from_video(i))
     sampler = ds.pipeline.transforms[0]

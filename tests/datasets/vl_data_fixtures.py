@@ -226,3 +226,14 @@ def make_coco_tree(root):
                 dict(id=2, image_id=1, category_id=5, bbox=[1, 1, 10, 10], area=100, iscrowd=1)
             ],
             categories=[dict(id=3, name='car'), dict(id=5, name='person')]))
+
+
+def info_dataset(cls, root, info_file, img_path='', **kwargs):
+    """The dataset class ``cls`` on ``<root>/annotations/<info_file>``, images under
+    ``<root>/<img_path>``, with no pipeline: the videos as the class reads them."""
+    return cls(
+        data_root=root,
+        ann_file=f'annotations/{info_file}',
+        data_prefix=dict(img_path=img_path),
+        pipeline=[],
+        **kwargs)
