@@ -70,6 +70,41 @@ def test_tem_one_joint_softmax_over_template_and_search():
     torch.testing.assert_close(out, ref, atol=1e-5, rtol=0)
 
 
+@pytest.mark.parametrize('block', [7, 50, 120, 1000])
+def test_blockwise_attention_equals_the_fused_kernel(block):
+    """Query blocks of any size (dividing Nq or not, or larger) give softmax(q k^T s) v."""
+    from satracker.models.layers.tem import blockwise_attention
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(2, 3, n, 8, generator=g) for n in (120, 37, 37))
+    ref = nn.functional.scaled_dot_product_attention(q, k, v, scale=0.3)
+    torch.testing.assert_close(blockwise_attention(q, k, v, 0.3, block), ref, atol=1e-5, rtol=0)
+
+
+def test_tem_bf16_on_cpu_uses_blockwise_attention(monkeypatch):
+    """Under bf16 autocast on CPU (inference), attention runs as blocks of matrix products,
+    and the block stays within bf16 rounding of the fp32 block; fp32 keeps the fused kernel."""
+    from satracker.models.layers import tem as tem_module
+    calls = []
+    blockwise = tem_module.blockwise_attention
+
+    def spy(*args, **kwargs):
+        calls.append(args[0].dtype)
+        return blockwise(*args, **kwargs)
+
+    monkeypatch.setattr(tem_module, 'blockwise_attention', spy)
+    torch.manual_seed(0)
+    tem = TargetEnhanceModule(16, 2).eval()
+    t, s = _tem_inputs()
+    with torch.no_grad():
+        ref_t, ref_s = tem(t, s, (8, 8), (12, 10))
+        assert calls == []
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            out_t, out_s = tem(t, s, (8, 8), (12, 10))
+    assert calls == [torch.bfloat16] * 2  # template and search queries
+    torch.testing.assert_close(out_s.float(), ref_s, atol=0.1, rtol=0.05)
+    torch.testing.assert_close(out_t.float(), ref_t, atol=0.1, rtol=0.05)
+
+
 def test_tem_modes_and_errors():
     t, s = _tem_inputs()
     s2 = torch.randn_like(s)

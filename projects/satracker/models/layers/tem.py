@@ -14,6 +14,38 @@ from torch import Tensor
 from .activations import build_activation
 
 ATTN_MODES = ('asymmetric', 'symmetric', 'self')
+#: Query rows per block of :func:`blockwise_attention`.
+ATTN_QUERY_BLOCK = 256
+
+
+def blockwise_attention(q: Tensor,
+                        k: Tensor,
+                        v: Tensor,
+                        scale: float,
+                        block: int = ATTN_QUERY_BLOCK) -> Tensor:
+    """``softmax(q k^T * scale) v`` as plain matrix products, ``block`` query rows at a time.
+
+    Our choice for bfloat16 inference on CPU: PyTorch's fused CPU attention kernel
+    (``scaled_dot_product_attention``) runs no faster in bf16 than in fp32 on CPUs with
+    AVX512-BF16, while bf16 matrix products run several times faster. Computing each block of
+    the score map with ``matmul`` (``block x Nk`` scores at a time, so the map never has to be
+    held whole) gives the same result up to bf16 rounding, about twice as fast at the search
+    stream's sizes (docs/speed.md). Not used for training (no fused backward) nor in fp32.
+
+    Args:
+        q (Tensor): (B, heads, Nq, d).
+        k (Tensor): (B, heads, Nk, d).
+        v (Tensor): (B, heads, Nk, d).
+        scale (float): Multiplies the scores.
+        block (int): Query rows per block.
+
+    Returns:
+        Tensor: (B, heads, Nq, d).
+    """
+    k_t = k.transpose(-1, -2)  # (B, heads, d, Nk)
+    out = [(q[:, :, i:i + block] * scale @ k_t).softmax(-1) @ v
+           for i in range(0, q.shape[2], block)]
+    return out[0] if len(out) == 1 else torch.cat(out, dim=2)
 
 
 def init_cvt_weights(module: nn.Module) -> None:
@@ -151,8 +183,11 @@ class TEMAttention(nn.Module):
         Returns:
             Tensor: (B, Nq, C) after the output projection (no residual).
         """
-        out = F.scaled_dot_product_attention(
-            q, k, v, dropout_p=self.attn_drop if self.training else 0., scale=self.scale)
+        if q.dtype is torch.bfloat16 and q.device.type == 'cpu' and not self.training:
+            out = blockwise_attention(q, k, v, self.scale)
+        else:
+            out = F.scaled_dot_product_attention(
+                q, k, v, dropout_p=self.attn_drop if self.training else 0., scale=self.scale)
         B, H, N, d = out.shape
         out = out.transpose(1, 2).reshape(B, N, H * d)
         return self.proj_drop(self.proj(out))
