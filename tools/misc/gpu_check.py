@@ -26,6 +26,7 @@ import math
 import os
 import os.path as osp
 import platform
+import runpy
 import shutil
 import statistics
 import subprocess
@@ -65,13 +66,10 @@ REQUIRED_IMPORTS = (
 
 STARK_ST1_TRAIN = ('mmtrack::sot/stark/'
                    'stark-st1_r50_8xb16-500e_got10k-lasot-trackingnet-coco_base.py')
-TINY_BERT = dict(
-    hidden_size=32,
-    num_hidden_layers=3,
-    num_attention_heads=2,
-    intermediate_size=64,
-    max_position_embeddings=64,
-    vocab_size=30522)
+#: satracker.testing's tiny random BERT, read from its module by path (that module imports
+#: nothing, so this helper stays standard-library only).
+TINY_BERT = runpy.run_path(osp.join(REPO, 'projects', 'satracker', 'testing',
+                                    'tiny_bert.py'))['TINY_BERT']
 
 
 class CheckError(Exception):

@@ -6,6 +6,8 @@
   pretrained files) and ``build_offline_model``, the one model builder of the analysis tools
   and the tests;
 - :mod:`.synthetic_frames`: a synthetic moving-square video and its preprocessed frames.
+- :mod:`.tiny_bert`: ``TINY_BERT`` alone, importing nothing (``tools/misc/gpu_check.py``
+  reads it by path).
 """
 from .synthetic_frames import preprocess_frame, synthetic_video
 from .tiny_models import TINY_BERT, build_offline_model, offline_model_cfg, tiny_model_cfg

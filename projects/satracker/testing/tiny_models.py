@@ -11,16 +11,7 @@ from mmtrack.registry import MODELS
 from torch import nn
 
 from ..utils.text_models import MINILM_PACKAGE
-
-#: A tiny random BERT: 3 layers (split 1/1/1), width 32. The vocabulary stays
-#: bert-base-uncased's size, so real WordPiece ids (MiniLM's tokenizer) are valid.
-TINY_BERT = dict(
-    hidden_size=32,
-    num_hidden_layers=3,
-    num_attention_heads=2,
-    intermediate_size=64,
-    max_position_embeddings=64,
-    vocab_size=30522)
+from .tiny_bert import TINY_BERT
 
 
 def tiny_model_cfg(model_cfg: dict,
