@@ -2,12 +2,12 @@
 """bf16 on CPU from the command line: train.py --amp, test.py / demo.py --bf16."""
 import math
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
 from tool_loading import load_tool
+
+from satracker_data.synthetic_vl import make_synthetic_vl
 
 SATRACKER_DEMO = 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'
 STARK_DEMO = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
@@ -17,13 +17,7 @@ STARK_DEMO = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
 def test_train_amp_on_cpu_trains_with_the_cpu_amp_wrapper(repo_root, tmp_path, monkeypatch, capsys):
     from satracker.engine import CPUAmpOptimWrapper
     data = str(tmp_path / 'data')
-    subprocess.run([
-        sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', data,
-        '--train-videos', '2', '--test-videos', '3', '--frames', '16', '--seed', '3'
-    ],
-                   cwd=repo_root,
-                   check=True,
-                   capture_output=True)
+    make_synthetic_vl(data, train_videos=2, test_videos=3, num_frames=16, seed=3)
     train = load_tool(repo_root, 'tools/train.py')
     runners = []
     from_cfg = train.Runner.from_cfg

@@ -6,10 +6,11 @@ import os.path as osp
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 import torch
+
+from satracker_data.synthetic_vl import make_synthetic_vl
 
 STARK_DEMO = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -20,13 +21,7 @@ pytestmark = pytest.mark.skipif(torch.cuda.is_available(), reason='checks the CP
 @pytest.fixture(scope='module')
 def synthetic_root(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('synthetic_vl'))
-    subprocess.run([
-        sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', root,
-        '--train-videos', '3', '--test-videos', '2', '--frames', '24', '--seed', '1'
-    ],
-                   cwd=REPO_ROOT,
-                   check=True,
-                   capture_output=True)
+    make_synthetic_vl(root, train_videos=3, test_videos=2, num_frames=24, seed=1)
     return root
 
 

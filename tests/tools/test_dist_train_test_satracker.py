@@ -9,6 +9,8 @@ import sys
 import pytest
 import torch
 
+from satracker_data.synthetic_vl import make_synthetic_vl
+
 SATRACKER_DEMO = 'configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'
 
 
@@ -23,13 +25,7 @@ def _run(cmd, repo_root, port):
 @pytest.mark.skipif(torch.cuda.is_available(), reason='checks the CPU (gloo) path')
 def test_two_process_train_then_sharded_test_matches_one_process(repo_root, tmp_path):
     data = str(tmp_path / 'data')
-    subprocess.run([
-        sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', data,
-        '--train-videos', '2', '--test-videos', '3', '--frames', '16', '--seed', '3'
-    ],
-                   cwd=repo_root,
-                   check=True,
-                   capture_output=True)
+    make_synthetic_vl(data, train_videos=2, test_videos=3, num_frames=16, seed=3)
     data_options = [
         f'train_dataloader.dataset.data_root={data}/', f'test_dataloader.dataset.data_root={data}/',
         'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False'

@@ -13,18 +13,14 @@ import time
 
 import torch
 
+from satracker_data.synthetic_vl import make_synthetic_vl
+
 STARK_DEMO = 'configs/demo/stark-st1_tiny-r18_2xb8_synthetic.py'
 
 
 def test_killed_run_resumes_to_the_planned_epochs(repo_root, tmp_path):
     data = str(tmp_path / 'data')
-    subprocess.run([
-        sys.executable, 'tools/dataset_converters/make_synthetic_vl.py', '--out', data,
-        '--train-videos', '2', '--test-videos', '1', '--frames', '24', '--seed', '2'
-    ],
-                   cwd=repo_root,
-                   check=True,
-                   capture_output=True)
+    make_synthetic_vl(data, train_videos=2, test_videos=1, num_frames=24, seed=2)
     work_dir = str(tmp_path / 'work')
     cmd = [
         sys.executable, 'tools/train.py', STARK_DEMO, '--work-dir', work_dir, '--cfg-options',
