@@ -284,27 +284,15 @@ def parse_args(argv=None):
     parser.add_argument('--force', action='store_true', help='redo every step')
     parser.add_argument(
         '--data-dir', default='data', help='where the synthetic sets are written (default data/)')
-    parser.add_argument(
-        '--train-videos',
-        type=int,
-        default=DATA['train_videos'],
-        help='for quick checks: training videos (the demo: %(default)s)')
-    parser.add_argument(
-        '--test-videos',
-        type=int,
-        default=DATA['test_videos'],
-        help='for quick checks: test videos (the demo: %(default)s)')
-    parser.add_argument(
-        '--frames',
-        type=int,
-        default=DATA['frames'],
-        help='for quick checks: frames per video (the demo: %(default)s)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        default=[],
-        metavar='KEY=VALUE',
-        help='extra --cfg-options for every training and test')
+    for key, what in (('train_videos', 'training videos'), ('test_videos', 'test videos'),
+                      ('frames', 'frames per video')):
+        parser.add_argument(
+            '--' + key.replace('_', '-'),
+            type=int,
+            default=DATA[key],
+            help=f'for quick checks: {what} (the demo: %(default)s)')
+    from satracker.cli import add_passed_on_cfg_options
+    add_passed_on_cfg_options(parser, 'extra --cfg-options for every training and test')
     args = parser.parse_args(argv)
     keys = {t[1] for t in TRACKERS}
     if args.only:

@@ -8,6 +8,8 @@
   tool with a message naming it, without a traceback;
 - :func:`add_model_tool_args` and :func:`save_json`: the arguments that the analysis tools
   building a model with random weights share, and their ``--json`` output.
+- :func:`add_passed_on_cfg_options`: ``--cfg-options`` of the tools that start train / test
+  runs and pass them on.
 
 The analysis tools build their models with :func:`satracker.testing.build_offline_model`;
 the offline pre-flight checks live in :mod:`satracker.utils.prerequisites`.
@@ -158,6 +160,13 @@ def add_model_tool_args(parser: argparse.ArgumentParser) -> None:
         action=DictAction,
         help='override config settings, e.g. model.backbone.sam_stages="(2,)"')
     parser.add_argument('--json', help='also write the results to this JSON file')
+
+
+def add_passed_on_cfg_options(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--cfg-options KEY=VALUE ...`` of a tool that passes them on, as they were written, to
+    the ``tools/train.py`` / ``tools/test.py`` runs it starts (``check_setup.py``,
+    ``synthetic_benchmark.py``): kept as a list of strings, empty by default."""
+    parser.add_argument('--cfg-options', nargs='+', default=[], metavar='KEY=VALUE', help=help)
 
 
 def save_json(result: dict, path: Optional[str]) -> None:

@@ -79,12 +79,9 @@ def parse_args(argv=None):
         '--verbose',
         action='store_true',
         help="also print the training and test output (always in the logs)")
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        default=[],
-        metavar='KEY=VALUE',
-        help='overrides for both runs, as for tools/train.py (data roots, weights, ...)')
+    from satracker.cli import add_passed_on_cfg_options
+    add_passed_on_cfg_options(
+        parser, 'overrides for both runs, as for tools/train.py (data roots, weights, ...)')
     args = parser.parse_args(argv)
     if args.iters < 1 or args.batch_size < 1 or args.test_videos < 1 or args.test_frames < 0:
         parser.error('--iters, --batch-size and --test-videos must be >= 1, '
