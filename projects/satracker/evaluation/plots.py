@@ -69,29 +69,18 @@ _STYLES = [('#d62728', '-'), ('#1f77b4', '-'), ('#2ca02c', '-'), ('#ff7f0e', '-'
            ('#8c564b', '--'), ('#e377c2', '--'), ('#7f7f7f', '--'), ('#bcbd22', '--'),
            ('#17becf', '--'), ('#000000', '-.'), ('#aec7e8', '-.')]
 
+# yapf: disable
 _PLOT_OPTS = dict(
-    success=dict(
-        title='Success plot',
-        xlabel='Overlap threshold',
-        ylabel='Success rate [%]',
-        xlim=(0, 1),
-        legend='lower left',
-        score='success'),
-    precision=dict(
-        title='Precision plot',
-        xlabel='Location error threshold [pixels]',
-        ylabel='Precision [%]',
-        xlim=(0, 50),
-        legend='lower right',
-        score='precision'),
-    norm_precision=dict(
-        title='Normalized precision plot',
-        xlabel='Normalized location error '
-        'threshold',
-        ylabel='Normalized precision [%]',
-        xlim=(0, 0.5),
-        legend='lower right',
-        score='norm_precision'))
+    success=dict(title='Success plot', xlabel='Overlap threshold', ylabel='Success rate [%]',
+                 xlim=(0, 1), legend='lower left', score='success'),
+    precision=dict(title='Precision plot', xlabel='Location error threshold [pixels]',
+                   ylabel='Precision [%]', xlim=(0, 50), legend='lower right',
+                   score='precision'),
+    norm_precision=dict(title='Normalized precision plot',
+                        xlabel='Normalized location error threshold',
+                        ylabel='Normalized precision [%]', xlim=(0, 0.5), legend='lower right',
+                        score='norm_precision'))
+# yapf: enable
 
 
 def plot_curves(results: Sequence[dict],

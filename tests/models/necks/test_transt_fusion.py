@@ -7,14 +7,8 @@ from satracker.models.necks import sine_position_embedding
 
 
 def _neck(**kw):
-    cfg = dict(
-        type='TransTFusionNeck',
-        in_channels=24,
-        embed_dims=16,
-        num_heads=2,
-        num_layers=2,
-        feedforward_channels=32,
-        dropout=0.0)
+    cfg = dict(type='TransTFusionNeck', in_channels=24, embed_dims=16, num_heads=2)
+    cfg.update(num_layers=2, feedforward_channels=32, dropout=0.0)
     cfg.update(kw)
     neck = MODELS.build(cfg)
     neck.init_weights()
