@@ -66,8 +66,11 @@ def test_same_files_on_disk_as_before(tmp_path):
     ('data/TNL2K/test/car_1/imgs', 'car_1'),
     ('data/OTB100/Biker/img/', 'Biker'),
     ('airplane/airplane-1/img', 'airplane-1'),
+    ('data/LaSOT/airplane/airplane-1/img', 'airplane-1'),
     ('VOT/ants1/color', 'ants1'),
+    ('data/VOT/ants1/color', 'ants1'),
     ('video_0003', 'video_0003'),
+    ('data/synthetic/video_0003', 'video_0003'),
     ('img', 'img'),
     ('', ''),
 ])

@@ -9,7 +9,7 @@ from mmengine.registry import DefaultScope
 from mmtrack.registry import METRICS
 
 from satracker.evaluation.functional import vl_sot_eval
-from satracker.evaluation.metrics import VLSOTMetric, video_name_from_path
+from satracker.evaluation.metrics import VLSOTMetric
 from satracker.evaluation.result_files import load_boxes_txt
 
 
@@ -67,17 +67,6 @@ def test_registered_with_its_own_prefix():
     # the old keys on request
     res = _run(VLSOTMetric(prefix='sot'), [_video('car_1', 0, GT_A, PRED_A)])
     assert set(res) == {'sot/success', 'sot/norm_precision', 'sot/precision'}
-
-
-@pytest.mark.parametrize('path,name', [
-    ('data/TNL2K/test/car_1/imgs/00001.jpg', 'car_1'),
-    ('data/OTB100/Biker/img/0001.jpg', 'Biker'),
-    ('data/LaSOT/airplane/airplane-1/img/00000001.jpg', 'airplane-1'),
-    ('data/VOT/ants1/color/00000001.jpg', 'ants1'),
-    ('data/synthetic/video_0003/000001.jpg', 'video_0003'),
-])
-def test_video_name_as_sotmetric_derives_it(path, name):
-    assert video_name_from_path(path) == name
 
 
 def test_two_videos_end_to_end(tmp_path):
@@ -169,25 +158,16 @@ def test_bad_options():
 
 def test_through_mmengine_evaluator_with_track_data_samples(tmp_path):
     """Real TrackDataSamples, to_dict()-ed by mmengine's Evaluator as in the test loop."""
+    from frame_samples import frame_sample
     from mmengine.evaluator import Evaluator
     from mmengine.structures import InstanceData
-    from mmtrack.structures import TrackDataSample
 
     evaluator = Evaluator(VLSOTMetric(out_dir=str(tmp_path)))
     for vid, (name, gts, preds) in enumerate([('car_1', GT_A, PRED_A), ('dog_2', GT_B, PRED_B)]):
         for i, (gt, pred) in enumerate(zip(gts, preds)):
-            sample = TrackDataSample(
-                metainfo=dict(
-                    img_path=f'data/TNL2K/test/{name}/imgs/{i + 1:05d}.jpg',
-                    frame_id=i,
-                    video_id=vid,
-                    video_length=len(gts),
-                    ori_shape=(240, 320),
-                    instances=[dict(bbox=np.array(_xyxy(gt), np.float32), visible=True)],
-                    text='the red car'))
+            path = f'data/TNL2K/test/{name}/imgs/{i + 1:05d}.jpg'
+            sample = frame_sample(path, vid, i, len(gts), gt, pred, text='the red car')
             sample.gt_instances = InstanceData(bboxes=torch.tensor([_xyxy(gt)]))
-            sample.pred_track_instances = InstanceData(
-                bboxes=torch.tensor([_xyxy(pred)]), scores=torch.tensor([1.0]))
             evaluator.process([sample], dict(inputs=None))
     res = evaluator.evaluate(9)
     assert res['vlsot/precision'] == pytest.approx(100 * (1 + 0.75) / 2)

@@ -10,13 +10,13 @@ import mmengine
 import numpy as np
 import pytest
 import torch
+from frame_samples import frame_sample
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 from mmengine.registry import DefaultScope
 from mmengine.structures import InstanceData
 from mmengine.utils import get_installed_path
 from mmtrack.registry import METRICS
-from mmtrack.structures import TrackDataSample
 
 from satracker.evaluation.metrics import VLSOTMetric, unique_video_names
 from satracker.evaluation.result_files import load_boxes_txt
@@ -30,20 +30,10 @@ VISIBLE = [True, True, False, True]
 
 
 def _sample(name, vid, i, gt, pred, visible=True, video_name=None, folder='imgs'):
-    """A TrackDataSample of one test frame with its prediction (boxes x, y, w, h)."""
-    meta = dict(
-        img_path=f'data/x/{name}/{folder}/{i + 1:05d}.jpg',
-        frame_id=i,
-        video_id=vid,
-        video_length=len(GT),
-        ori_shape=(240, 320),
-        instances=[dict(bbox=np.array(_xyxy(gt), np.float32), visible=visible)])
-    if video_name is not None:
-        meta['video_name'] = video_name
-    sample = TrackDataSample(metainfo=meta)
-    sample.pred_track_instances = InstanceData(
-        bboxes=torch.tensor([_xyxy(pred)]), scores=torch.tensor([1.0]))
-    return sample
+    """A frame of video ``name`` (folder ``data/x/<name>/<folder>``) with its prediction."""
+    meta = {} if video_name is None else dict(video_name=video_name)
+    return frame_sample(f'data/x/{name}/{folder}/{i + 1:05d}.jpg', vid, i, len(GT), gt, pred,
+                        visible, **meta)
 
 
 def _xyxy(b):
