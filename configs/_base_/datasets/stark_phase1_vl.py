@@ -5,22 +5,16 @@
 # matching loss is masked through text_valid=False). Same sampling and augmentation as
 # phase 2: the training pipeline of vl_sot_train_pipeline.py. Keys are disjoint from the test
 # bases and the schedules.
-_base_ = ['./vl_sot_train_pipeline.py']
+_base_ = ['./vl_sot_train_mixture.py']
 got10k_data_root = 'data/GOT10k/'
 lasot_data_root = 'data/LaSOT/'
 trackingnet_data_root = 'data/TrackingNet/'
 coco_data_root = 'data/coco/'
 # Sampling weights of [GOT-10k, LaSOT, TrackingNet, COCO] (STARK: equal).
 train_sampling_weights = [1, 1, 1, 1]
-samples_per_epoch = 60000
 
 train_dataloader = dict(
-    batch_size=8,  # per GPU: 16 in total on 2 GPUs
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='QuotaSampler', samples_per_epoch=samples_per_epoch),
     dataset=dict(
-        type='RandomSampleConcatDataset',
         dataset_sampling_weights=train_sampling_weights,
         datasets=[
             dict(

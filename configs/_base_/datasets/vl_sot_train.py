@@ -2,21 +2,15 @@
 # OTB99-Lang and LaSOT (with language), mixed with configurable weights, through the shared
 # training pipeline of vl_sot_train_pipeline.py (STARK-style pairs, tokenized sentence).
 # Keys are disjoint from the test bases (tnl2k.py, ...) and the schedules.
-_base_ = ['./vl_sot_train_pipeline.py']
+_base_ = ['./vl_sot_train_mixture.py']
 tnl2k_data_root = 'data/TNL2K/'
 otb99_data_root = 'data/OTB99-Lang/'
 lasot_data_root = 'data/LaSOT/'
 # Sampling weights of [TNL2K, OTB99-Lang, LaSOT].
 train_sampling_weights = [1, 1, 1]
-samples_per_epoch = 60000
 
 train_dataloader = dict(
-    batch_size=8,  # per GPU: 16 in total on 2 GPUs
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='QuotaSampler', samples_per_epoch=samples_per_epoch),
     dataset=dict(
-        type='RandomSampleConcatDataset',
         dataset_sampling_weights=train_sampling_weights,
         datasets=[
             dict(
