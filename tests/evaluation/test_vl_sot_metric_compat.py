@@ -36,10 +36,6 @@ def _sample(name, vid, i, gt, pred, visible=True, video_name=None, folder='imgs'
                         visible, **meta)
 
 
-def _xyxy(b):
-    return [b[0], b[1], b[0] + b[2], b[1] + b[3]]
-
-
 def _evaluate(evaluator, videos):
     """videos: [(folder name, video_name or None, gts, preds)]."""
     for vid, (name, video_name, gts, preds) in enumerate(videos):
