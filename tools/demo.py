@@ -104,7 +104,8 @@ def main(argv=None) -> list:
     boxes = []
 
     def drawn_frames():
-        progress = ProgressBar(len(frames))
+        # file: today's stdout (ProgressBar's default is the stdout of when mmengine was imported)
+        progress = ProgressBar(len(frames), file=sys.stdout)
         for frame_id, frame in enumerate(frames):
             result = inference_vlsot(model, frame, init_xyxy, args.text, frame_id)
             x1, y1, x2, y2 = result.pred_track_instances.bboxes[0].float().tolist()
