@@ -5,7 +5,6 @@ import glob
 import os.path as osp
 
 import pytest
-import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
 
@@ -54,21 +53,9 @@ def test_every_config_with_a_model_builds(rel):
         # one training forward/backward at tiny size, so a config that builds but cannot run
         # is caught as well
         model.train()
-        n, length = 1, 8
-        zs, xs = model.test_cfg['template_size'], model.test_cfg['search_size']
-        from mmengine.structures import InstanceData
-        from mmtrack.structures import TrackDataSample
-        ds = TrackDataSample()
-        ds.search_gt_instances = InstanceData(
-            bboxes=torch.tensor([[0.3 * xs, 0.3 * xs, 0.6 * xs, 0.7 * xs]]),
-            labels=torch.ones(1, dtype=torch.long))
-        ds.set_metainfo(dict(search_img_shape=(xs, xs, 3)))
-        inputs = dict(
-            img=torch.randn(n, 1, 3, zs, zs),
-            search_img=torch.randn(n, 1, 3, xs, xs),
-            text_ids=torch.randint(1000, 2000, (n, length)),
-            text_mask=torch.ones(n, length, dtype=torch.long))
-        losses = model(inputs, [ds], mode='loss')
+        from satracker.testing import random_train_batch
+        inputs, samples = random_train_batch(model, batch_size=1)
+        losses = model(inputs, samples, mode='loss')
         sum(losses.values()).backward()
 
 

@@ -36,7 +36,8 @@ import torch
 
 from satracker.cli import add_model_tool_args, read_config, save_json
 from satracker.engine import load_state_dict
-from satracker.testing import build_offline_model, preprocess_frame, synthetic_video
+from satracker.testing import (build_offline_model, preprocess_frame, random_train_batch,
+                               synthetic_video)
 
 
 def parse_args(argv=None):
@@ -145,27 +146,6 @@ def agreement_on_videos(args) -> dict:
     return _report(ious, shifts, other._amp_dtype is torch.bfloat16, f'in {len(videos)} videos')
 
 
-def _random_batch(model, batch_size: int, text_len: int):
-    from mmengine.structures import InstanceData
-    from mmtrack.structures import TrackDataSample
-    t = int(model.test_cfg['template_size'])
-    s = int(model.test_cfg['search_size'])
-    g = torch.Generator().manual_seed(0)
-    inputs = dict(
-        img=torch.randn(batch_size, 1, 3, t, t, generator=g),
-        search_img=torch.randn(batch_size, 1, 3, s, s, generator=g),
-        text_ids=torch.randint(1000, 2000, (batch_size, text_len), generator=g),
-        text_mask=torch.ones(batch_size, text_len, dtype=torch.long))
-    samples = []
-    for _ in range(batch_size):
-        ds = TrackDataSample()
-        box = torch.tensor([[0.3, 0.3, 0.7, 0.75]]) * s
-        ds.search_gt_instances = InstanceData(bboxes=box, labels=torch.ones(1).long())
-        ds.set_metainfo(dict(search_img_shape=(s, s, 3), text_valid=True))
-        samples.append(ds)
-    return inputs, samples
-
-
 def amp_step(args) -> dict:
     """Median training-step time, fp32 ``OptimWrapper`` vs ``CPUAmpOptimWrapper``."""
     from mmengine.optim import OptimWrapper
@@ -176,7 +156,8 @@ def amp_step(args) -> dict:
     wrappers = dict(
         fp32=OptimWrapper(torch.optim.AdamW(models['fp32'].parameters(), lr=1e-4)),
         bf16=CPUAmpOptimWrapper(optimizer=torch.optim.AdamW(models['bf16'].parameters(), lr=1e-4)))
-    inputs, samples = _random_batch(model, args.batch_size, args.text_len)
+    inputs, samples = random_train_batch(
+        model, args.batch_size, args.text_len, box=(0.3, 0.3, 0.7, 0.75))
     times = {k: [] for k in wrappers}
     losses = {}
     for step in range(args.steps + 1):

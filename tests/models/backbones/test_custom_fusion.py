@@ -6,9 +6,8 @@ import textwrap
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.structures import InstanceData
 
-from satracker.testing import tiny_model_cfg
+from satracker.testing import random_train_batch, tiny_model_cfg
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
@@ -43,26 +42,6 @@ class GatedSentenceFusion(BaseModule):
 '''
 
 
-def _batch(model, n=2, length=8):
-    from mmtrack.structures import TrackDataSample
-    zs, xs = model.test_cfg['template_size'], model.test_cfg['search_size']
-    samples = []
-    for _ in range(n):
-        ds = TrackDataSample()
-        ds.search_gt_instances = InstanceData(
-            bboxes=torch.tensor([[0.3 * xs, 0.3 * xs, 0.6 * xs, 0.7 * xs]]),
-            labels=torch.ones(1, dtype=torch.long))
-        ds.set_metainfo(dict(search_img_shape=(xs, xs, 3)))
-        samples.append(ds)
-    g = torch.Generator().manual_seed(0)
-    inputs = dict(
-        img=torch.randn(n, 1, 3, zs, zs, generator=g),
-        search_img=torch.randn(n, 1, 3, xs, xs, generator=g),
-        text_ids=torch.randint(1000, 2000, (n, length), generator=g),
-        text_mask=torch.ones(n, length, dtype=torch.long))
-    return inputs, samples
-
-
 def test_user_fusion_from_outside_the_package_trains_a_step(tmp_path, monkeypatch):
     (tmp_path / 'my_user_fusion.py').write_text(USER_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -94,7 +73,7 @@ def test_user_fusion_from_outside_the_package_trains_a_step(tmp_path, monkeypatc
     gate = model.backbone.stages[1].fusion.gate[0].weight
     before = gate.detach().clone()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
-    inputs, samples = _batch(model)
+    inputs, samples = random_train_batch(model)
     losses = model(inputs, samples, mode='loss')
     loss = sum(losses.values())
     assert torch.isfinite(loss)

@@ -293,12 +293,16 @@ def test_init_cfg_pretrained_loads_official_cvt(tmp_path):
     assert missing == ['stages.0.blocks.0.norm1.weight']
 
 
-@pytest.mark.parametrize('legacy,current', [
-    (dict(fusion='sam'), dict(fusion=dict(type='SemanticAwareModule'))),
-    (dict(fusion='modamixer'), dict(fusion=dict(type='ModaMixer'))),
-    (dict(fusion='sam',
-          text_update=False), dict(fusion=dict(type='SemanticAwareModule', text_update=False))),
-])
+@pytest.mark.parametrize(
+    'legacy,current',
+    [
+        (dict(fusion='sam'), dict(fusion=dict(type='SemanticAwareModule'))),
+        (dict(fusion='modamixer'), dict(fusion=dict(type='ModaMixer'))),
+        (dict(fusion='sam',
+              text_update=False), dict(fusion=dict(type='SemanticAwareModule', text_update=False))),
+        # ModaMixer has no textual stream: the old backbone switch is ignored, as it always was
+        (dict(fusion='modamixer', text_update=True), dict(fusion=dict(type='ModaMixer'))),
+    ])
 def test_old_fusion_spellings_warn_and_build_the_same_model(legacy, current):
     """Configs written before fusion became a registry config keep working, with a warning,
     and build a module with the same parameters and the same output."""

@@ -25,7 +25,7 @@ def fusion_config(fusion: Union[str, dict], text_update: Optional[bool] = None) 
         fusion (str | dict): ``dict(type=..., **kwargs)`` of a registered fusion block, or
             a deprecated string ``'sam'`` / ``'modamixer'``.
         text_update (bool, optional): Deprecated backbone-level switch; when given it is
-            written into the fusion config.
+            written into the SAM's config (other fusions have no textual stream).
 
     Returns:
         dict: A config for ``MODELS.build`` (without the per-stage sizes).
@@ -47,10 +47,14 @@ def fusion_config(fusion: Union[str, dict], text_update: Optional[bool] = None) 
         raise ValueError(f'fusion must be a config dict with a "type" key, got {fusion!r}')
     fusion = dict(fusion)
     if text_update is not None:
+        # Only the SAM has a textual stream; other fusions ignored the switch, as before.
+        sam = fusion['type'] in ('SemanticAwareModule', 'mmtrack.SemanticAwareModule')
         warnings.warn(
             'the backbone argument text_update is deprecated: write '
-            'fusion=dict(type=..., text_update=...)', FutureWarning)
-        fusion['text_update'] = text_update
+            'fusion=dict(type=..., text_update=...)' +
+            ('' if sam else f' (ignored: {fusion["type"]} has no textual stream)'), FutureWarning)
+        if sam:
+            fusion['text_update'] = text_update
     for key in ('embed_dims', 'text_dims', 'num_heads'):
         if key in fusion:
             raise ValueError(f'fusion={fusion!r} sets {key!r}: the backbone sets it per stage')

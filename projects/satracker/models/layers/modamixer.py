@@ -27,9 +27,7 @@ class ModaMixer(VLFusionModule):
     Args:
         embed_dims (int): Visual channels C.
         text_dims (int): Text width D.
-        num_heads (int): Unused; accepted for interface compatibility with the SAM.
-        text_update (bool): Unused (the text is never updated); accepted for the same
-            reason.
+        num_heads (int): Unused (the backbone passes every fusion its stage's heads).
         init_cfg (dict | list[dict], optional): Initialisation config.
     """
 
@@ -37,11 +35,8 @@ class ModaMixer(VLFusionModule):
                  embed_dims: int,
                  text_dims: int,
                  num_heads: int = 1,
-                 text_update: bool = True,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.embed_dims = embed_dims
-        self.text_dims = text_dims
+        super().__init__(embed_dims, text_dims, num_heads, init_cfg)
         self.selector = nn.Linear(text_dims, embed_dims)
         self.mix = nn.Sequential()
         self.mix.add_module('conv', nn.Conv2d(embed_dims, embed_dims, 1, bias=False))

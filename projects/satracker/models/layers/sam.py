@@ -45,13 +45,10 @@ class SemanticAwareModule(VLFusionModule):
                  num_heads: int = 1,
                  text_update: bool = True,
                  init_cfg: Optional[Union[dict, list]] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(embed_dims, text_dims, num_heads, init_cfg)
         if embed_dims % num_heads:
             raise ValueError(f'embed_dims {embed_dims} is not divisible by num_heads '
                              f'{num_heads}')
-        self.embed_dims = embed_dims
-        self.text_dims = text_dims
-        self.num_heads = num_heads
         self.text_update = text_update
         self.visual_proj = nn.Conv2d(embed_dims, embed_dims, 3, padding=1)
         self.text_proj = nn.Linear(text_dims, embed_dims)
