@@ -13,36 +13,21 @@ coco_data_root = 'data/coco/'
 # Sampling weights of [GOT-10k, LaSOT, TrackingNet, COCO] (STARK: equal).
 train_sampling_weights = [1, 1, 1, 1]
 
-train_dataloader = dict(
-    dataset=dict(
-        dataset_sampling_weights=train_sampling_weights,
-        datasets=[
-            dict(
-                type='GOT10kLangDataset',
-                data_root=got10k_data_root,
-                ann_file='annotations/got10k_train_vot_infos.txt',
-                data_prefix=dict(img_path=''),
-                pipeline=_base_.train_pipeline,
-                test_mode=False),
-            dict(
-                type='LaSOTLangDataset',
-                data_root=lasot_data_root,
-                ann_file='annotations/lasot_train_infos.txt',
-                data_prefix=dict(img_path='LaSOTBenchmark'),
-                pipeline=_base_.train_pipeline,
-                test_mode=False),
-            dict(
-                type='TrackingNetLangDataset',
-                data_root=trackingnet_data_root,
-                ann_file='annotations/trackingnet_train_infos.txt',
-                data_prefix=dict(img_path=''),
-                pipeline=_base_.train_pipeline,
-                test_mode=False),
-            dict(
-                type='SOTCocoLangDataset',
-                data_root=coco_data_root,
-                ann_file='annotations/instances_train2017.json',
-                data_prefix=dict(img_path='train2017'),
-                pipeline=_base_.train_pipeline,
-                test_mode=False)
-        ]))
+# What each training set shares (a name starting with __ stays out of the resolved config).
+__train_set = dict(data_prefix=dict(img_path=''), pipeline=_base_.train_pipeline, test_mode=False)
+# yapf: disable
+train_dataloader = dict(dataset=dict(
+    dataset_sampling_weights=train_sampling_weights,
+    datasets=[
+        dict(__train_set, type='GOT10kLangDataset', data_root=got10k_data_root,
+             ann_file='annotations/got10k_train_vot_infos.txt'),
+        dict(__train_set, type='LaSOTLangDataset', data_root=lasot_data_root,
+             ann_file='annotations/lasot_train_infos.txt',
+             data_prefix=dict(img_path='LaSOTBenchmark')),
+        dict(__train_set, type='TrackingNetLangDataset', data_root=trackingnet_data_root,
+             ann_file='annotations/trackingnet_train_infos.txt'),
+        dict(__train_set, type='SOTCocoLangDataset', data_root=coco_data_root,
+             ann_file='annotations/instances_train2017.json',
+             data_prefix=dict(img_path='train2017'))
+    ]))
+# yapf: enable

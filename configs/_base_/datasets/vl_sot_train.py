@@ -9,29 +9,18 @@ lasot_data_root = 'data/LaSOT/'
 # Sampling weights of [TNL2K, OTB99-Lang, LaSOT].
 train_sampling_weights = [1, 1, 1]
 
-train_dataloader = dict(
-    dataset=dict(
-        dataset_sampling_weights=train_sampling_weights,
-        datasets=[
-            dict(
-                type='TNL2KDataset',
-                data_root=tnl2k_data_root,
-                ann_file='annotations/tnl2k_train_infos.txt',
-                data_prefix=dict(img_path=''),
-                pipeline=_base_.train_pipeline,
-                test_mode=False),
-            dict(
-                type='OTB99LangDataset',
-                data_root=otb99_data_root,
-                ann_file='annotations/otb99_lang_train_infos.txt',
-                data_prefix=dict(img_path=''),
-                pipeline=_base_.train_pipeline,
-                test_mode=False),
-            dict(
-                type='LaSOTLangDataset',
-                data_root=lasot_data_root,
-                ann_file='annotations/lasot_train_infos.txt',
-                data_prefix=dict(img_path='LaSOTBenchmark'),
-                pipeline=_base_.train_pipeline,
-                test_mode=False)
-        ]))
+# What each training set shares (a name starting with __ stays out of the resolved config).
+__train_set = dict(data_prefix=dict(img_path=''), pipeline=_base_.train_pipeline, test_mode=False)
+# yapf: disable
+train_dataloader = dict(dataset=dict(
+    dataset_sampling_weights=train_sampling_weights,
+    datasets=[
+        dict(__train_set, type='TNL2KDataset', data_root=tnl2k_data_root,
+             ann_file='annotations/tnl2k_train_infos.txt'),
+        dict(__train_set, type='OTB99LangDataset', data_root=otb99_data_root,
+             ann_file='annotations/otb99_lang_train_infos.txt'),
+        dict(__train_set, type='LaSOTLangDataset', data_root=lasot_data_root,
+             ann_file='annotations/lasot_train_infos.txt',
+             data_prefix=dict(img_path='LaSOTBenchmark'))
+    ]))
+# yapf: enable
