@@ -56,6 +56,10 @@ def parse_args(argv=None):
     parser.add_argument('--batch-size', type=int, default=8, help='amp-step: batch size')
     parser.add_argument('--steps', type=int, default=6, help='amp-step: steps per wrapper')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
+    parser.add_argument(
+        '--compile',
+        action='store_true',
+        help='agreement: torch.compile both trackers\' per-frame step (compile_track)')
     return parser.parse_args(argv)
 
 
@@ -75,6 +79,7 @@ def agreement(args) -> dict:
     model.test_cfg['precision'] = 'fp32'
     other = copy.deepcopy(model)
     other.test_cfg['precision'] = 'bf16'
+    _maybe_compile(args, model, other)
     h, w = args.img_size
     frames, first = synthetic_video(args.frames, h, w)
     g = torch.Generator().manual_seed(0)
@@ -95,6 +100,13 @@ def agreement(args) -> dict:
             shifts.append(float((a - b).abs().max()))
             model.memo.bbox = bbox_xyxy_to_cxcywh(a[0])
     return _report(ious, shifts, native, f'{h}x{w}')
+
+
+def _maybe_compile(args, *models) -> None:
+    """With ``--compile``, compile each tracker's per-frame step (as benchmark_speed.py)."""
+    if args.compile:
+        for m in models:
+            m.compile_track()
 
 
 def _report(ious: List[float], shifts: List[float], native: bool, what: str) -> dict:
@@ -132,6 +144,7 @@ def agreement_on_videos(args) -> dict:
     model.test_cfg['precision'] = 'fp32'
     other = copy.deepcopy(model)
     other.test_cfg['precision'] = 'bf16'
+    _maybe_compile(args, model, other)
     ious, shifts = [], []
     for frames, first, sentence in videos:
         for frame_id, path in enumerate(frames):
