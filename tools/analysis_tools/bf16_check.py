@@ -75,11 +75,7 @@ def _build(args):
 def agreement(args) -> dict:
     """Per-frame IoU of bf16 and fp32 boxes from the same fp32 start box."""
     from mmdet.structures.bbox import bbox_overlaps, bbox_xyxy_to_cxcywh
-    model = _build(args).eval()
-    model.test_cfg['precision'] = 'fp32'
-    other = copy.deepcopy(model)
-    other.test_cfg['precision'] = 'bf16'
-    _maybe_compile(args, model, other)
+    model, other = _fp32_and_bf16(_build(args).eval(), args)
     h, w = args.img_size
     frames, first = synthetic_video(args.frames, h, w)
     g = torch.Generator().manual_seed(0)
@@ -102,11 +98,16 @@ def agreement(args) -> dict:
     return _report(ious, shifts, native, f'{h}x{w}')
 
 
-def _maybe_compile(args, *models) -> None:
-    """With ``--compile``, compile each tracker's per-frame step (as benchmark_speed.py)."""
+def _fp32_and_bf16(model, args):
+    """The tracker in fp32 and a copy in bf16, each compiled with ``--compile`` (as
+    benchmark_speed.py does)."""
+    model.test_cfg['precision'] = 'fp32'
+    other = copy.deepcopy(model)
+    other.test_cfg['precision'] = 'bf16'
     if args.compile:
-        for m in models:
+        for m in (model, other):
             m.compile_track()
+    return model, other
 
 
 def _report(ious: List[float], shifts: List[float], native: bool, what: str) -> dict:
@@ -140,11 +141,8 @@ def agreement_on_videos(args) -> dict:
 
     from satracker.apis import inference_vlsot, init_model
     videos = [_read_video(v) for v in args.video]
-    model = init_model(args.config, args.checkpoint, cfg_options=args.cfg_options)
-    model.test_cfg['precision'] = 'fp32'
-    other = copy.deepcopy(model)
-    other.test_cfg['precision'] = 'bf16'
-    _maybe_compile(args, model, other)
+    model, other = _fp32_and_bf16(
+        init_model(args.config, args.checkpoint, cfg_options=args.cfg_options), args)
     ious, shifts = [], []
     for frames, first, sentence in videos:
         for frame_id, path in enumerate(frames):

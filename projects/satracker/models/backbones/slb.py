@@ -1,5 +1,6 @@
 # Copyright (c) SATracker authors. Licensed under the Apache License 2.0.
 """Synchronous Learning Backbone (SLB) of SATracker (paper Sec. 3.1, Tab. 1)."""
+import inspect
 import warnings
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple, Union
@@ -25,7 +26,7 @@ def fusion_config(fusion: Union[str, dict], text_update: Optional[bool] = None) 
         fusion (str | dict): ``dict(type=..., **kwargs)`` of a registered fusion block, or
             a deprecated string ``'sam'`` / ``'modamixer'``.
         text_update (bool, optional): Deprecated backbone-level switch; when given it is
-            written into the SAM's config (other fusions have no textual stream).
+            written into the fusion config if the fusion takes it (the SAM does).
 
     Returns:
         dict: A config for ``MODELS.build`` (without the per-stage sizes).
@@ -47,13 +48,16 @@ def fusion_config(fusion: Union[str, dict], text_update: Optional[bool] = None) 
         raise ValueError(f'fusion must be a config dict with a "type" key, got {fusion!r}')
     fusion = dict(fusion)
     if text_update is not None:
-        # Only the SAM has a textual stream; other fusions ignored the switch, as before.
-        sam = fusion['type'] in ('SemanticAwareModule', 'mmtrack.SemanticAwareModule')
+        # Written into fusions that take it (the SAM); the others (ModaMixer) have no textual
+        # stream and ignored the switch, as before.
+        cls = MODELS.get(fusion['type'])
+        takes_it = cls is not None and 'text_update' in inspect.signature(cls).parameters
         warnings.warn(
             'the backbone argument text_update is deprecated: write '
             'fusion=dict(type=..., text_update=...)' +
-            ('' if sam else f' (ignored: {fusion["type"]} has no textual stream)'), FutureWarning)
-        if sam:
+            ('' if takes_it else f' (ignored: {fusion["type"]} takes no text_update)'),
+            FutureWarning)
+        if takes_it:
             fusion['text_update'] = text_update
     for key in ('embed_dims', 'text_dims', 'num_heads'):
         if key in fusion:
