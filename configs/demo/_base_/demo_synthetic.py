@@ -17,8 +17,8 @@ demo_center_jitter = 1.5
 demo_scale_jitter = 0.25
 # Our choice for the demo (all three trackers): in this share of the training pairs the
 # template crop is grey, so that it does not tell the target's colour; the sentence still does.
-# Without it, every synthetic target is fully identified by its first-frame colour and shape,
-# the sentence is never needed, and the trained SATracker ignores it (docs/get_started.md).
+# The demo's videos fade in from grey (tools/synthetic_benchmark.py), so at test time the first
+# box shows no colour either (docs/demo.md).
 demo_template_gray_prob = 0.5
 
 # The shared pipelines (configs/_base_/datasets/vl_sot_train_pipeline.py and

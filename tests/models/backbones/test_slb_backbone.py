@@ -293,6 +293,39 @@ def test_init_cfg_pretrained_loads_official_cvt(tmp_path):
     assert missing == ['stages.0.blocks.0.norm1.weight']
 
 
+@pytest.mark.parametrize('pretrained', [False, True])
+def test_fusion_init_cfg_is_applied_by_init_weights(tmp_path, pretrained):
+    """A fusion block's ``init_cfg`` takes effect through the backbone's ``init_weights``
+    (the stages are MMEngine modules), also when the backbone loads CvT weights."""
+    names = ('q', 'v', 'attn_out')
+    fusion = dict(
+        type='SemanticAwareModule',
+        init_cfg=dict(
+            type='Constant',
+            val=0.5,
+            layer=[],
+            override=[dict(type='Constant', val=0.5, name=n) for n in names]))
+    kwargs = dict(fusion=fusion)
+    if pretrained:
+        src = build_slb(sam_stages=())
+        path = tmp_path / 'cvt.pth'
+        torch.save({k: v for k, v in src.state_dict().items() if src.param_part(k) == 'cvt'}, path)
+        kwargs['init_cfg'] = dict(type='Pretrained', checkpoint=str(path))
+    model = build_slb(**kwargs)
+    model.init_weights()
+    for stage in model.stages:
+        for n in names:
+            assert torch.all(getattr(stage.fusion, n).weight == 0.5), n
+        # the layers the init_cfg does not name keep the SAM's own initialisation
+        assert stage.fusion.text_proj.weight.abs().max() < 0.1
+    # without an init_cfg, init_weights leaves the fusion as built
+    plain = build_slb()
+    before = {k: v.clone() for k, v in plain.state_dict().items()}
+    plain.init_weights()
+    for k, v in plain.state_dict().items():
+        torch.testing.assert_close(v, before[k], atol=0, rtol=0)
+
+
 @pytest.mark.parametrize(
     'legacy,current',
     [

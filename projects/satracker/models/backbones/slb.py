@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 from mmengine.logging import MMLogger
-from mmengine.model import BaseModule
+from mmengine.model import BaseModule, ModuleList
 from mmtrack.registry import MODELS
 from torch import Tensor
 
@@ -106,8 +106,12 @@ class SLBCache:
         return getattr(self, key)
 
 
-class SLBStage(nn.Module):
+class SLBStage(BaseModule):
     """One SLB stage: CTE -> TEM blocks -> fusion (paper Fig. 2, Tab. 1).
+
+    A ``BaseModule``, so that the backbone's ``init_weights`` reaches the fusion block and
+    applies its ``init_cfg`` (with a plain ``nn.Module`` here MMEngine would stop at the stage
+    and a fusion's ``init_cfg`` would be silently ignored).
 
     With ``sam_order='sam_first'`` ("reversed") the fusion comes right after the CTE. The CTE
     embeds the template and the search with the same weights. Parameter names are the ones of
@@ -313,7 +317,7 @@ class SynchronousLearningBackbone(BaseModule):
                                  f'embed_dims has {num_stages}')
             dprs = [torch.linspace(0, float(r), d).tolist() for r, d in zip(drop_path_rate, depths)]
 
-        self.stages = nn.ModuleList()
+        self.stages = ModuleList()  # MMEngine's: init_weights reaches the stages
         in_channels = 3
         for i in range(num_stages):
             blocks = [
