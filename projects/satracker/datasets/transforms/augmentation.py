@@ -13,7 +13,7 @@ class TemplateGrayAug(BaseTransform):
     template frames (the first ``num_template_frames`` of the sample's frame list), so that
     the template no longer tells the target's colour while the search frame still shows it.
     A vision-language tracker can then take the colour from the sentence; a vision-only
-    tracker must do without. The demo uses it on all its trackers (docs/get_started.md).
+    tracker must do without. The demo uses it on all its trackers (docs/demo.md).
     Put it after the crop (``SeqCropLikeStarkNp2``), where ``img`` is the list of crops.
 
     Required keys: ``img`` (list of (H, W, 3) BGR images, templates first).
