@@ -8,8 +8,8 @@
 # frozen it keeps its word meanings; the fusion modules and the text projections still learn.
 # Also our choice for the demo: the SAM's selector path (text projection, attention, output)
 # starts at Xavier's initialisation instead of CvT's std 0.02. With 0.02 that chain of small
-# layers barely learns in the demo's 200 steps: the channel selectors stay near 0.5 and vary by
-# a few hundredths from one colour word to another, so the sentence hardly steers the search
+# layers barely learnt in 200 demo steps: the channel selectors stayed near 0.5 and varied by a
+# few hundredths from one colour word to another, so the sentence hardly steered the search
 # features (docs/demo.md). The "w/o SAM" config inherits this and has no SAM to apply it to.
 _base_ = ['../_base_/models/satracker.py', './_base_/demo_synthetic.py']
 
