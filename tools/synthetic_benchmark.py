@@ -51,11 +51,11 @@ TRACKERS = (
 )
 
 #: The synthetic set: videos per split, frames per video, and the generator's fade-in share
-#: and mode weights. Our choices for the demo (docs/demo.md), judged on the validation videos:
-#: every video fades in from grey, so the first box shows the target's shape but not its
-#: colour and the sentence is what names it; colour videos (where that matters) are drawn three
-#: times as often as shape or position videos; 24 test videos, so that a row's score is less
-#: at the mercy of a few videos.
+#: and mode weights. Our choices for the demo (docs/demo.md): every video fades in from grey,
+#: so the first box shows the target's shape but not its colour and the sentence is what names
+#: it, and colour videos (where that matters) are drawn three times as often as shape or
+#: position videos (both judged on the validation videos); 24 test videos (chosen beforehand),
+#: so that a row's score is less at the mercy of a few videos.
 DATA = dict(train_videos=24, test_videos=24, frames=60, fade_prob=1.0, mode_weights=(3, 1, 1))
 #: The validation videos (``--val``) are drawn with this offset on the seed, never the test's.
 VAL_SEED_OFFSET = 1000

@@ -37,7 +37,7 @@ test_pipeline = _base_.test_pipeline
 test_pipeline[2].max_length = text_max_length  # TokenizeText
 
 # One budget for every demo tracker: 8 samples per process and step, 2 processes,
-# 15 epochs of 320 samples = 300 steps (2 to 3 minutes a training on 2 idle CPU cores).
+# 15 epochs of 320 samples = 300 steps (2.3 to 3.7 minutes a training on 2 idle CPU cores).
 train_dataloader = dict(
     batch_size=8,
     num_workers=1,
